@@ -1,0 +1,129 @@
+/*
+ * poll.c - mio_poll and mio_registry: argument checks, then the backend.
+ *
+ * Everything OS-specific is behind mio__sys_* (lib/sys_*.c); this file
+ * only validates, so each backend sees well-formed requests.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "mio-private.h"
+
+#include <stdlib.h>
+
+MIO_EXPORT int mio_poll_new(mio_poll **out)
+{
+	mio__check(out != NULL, -EINVAL);
+	*out = NULL;
+
+	mio_poll *poll = malloc(sizeof(*poll));
+	if (poll == NULL)
+		return -ENOMEM;
+	int r = mio__sys_new(&poll->registry.sel);
+	if (r < 0) {
+		free(poll);
+		return r;
+	}
+	poll->registry.is_clone = false;
+	*out = poll;
+	return 0;
+}
+
+MIO_EXPORT void mio_poll_free(mio_poll *poll)
+{
+	if (poll == NULL)
+		return;
+	mio__sys_free(poll->registry.sel);
+	free(poll);
+}
+
+MIO_EXPORT mio_registry *mio_poll_registry(mio_poll *poll)
+{
+	return poll ? &poll->registry : NULL;
+}
+
+MIO_EXPORT int mio_poll_fd(const mio_poll *poll)
+{
+	mio__check(poll != NULL, -EINVAL);
+	return mio__sys_fd(poll->registry.sel);
+}
+
+/* The hot path: two checks, one conversion, one call into the backend,
+ * which writes straight into the caller's buffer. */
+MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
+			     const struct timespec *timeout)
+{
+	mio__check(poll != NULL && events != NULL, -EINVAL);
+	int ms = -1;
+	if (timeout != NULL) {
+		ms = mio__timeout_ms(timeout);
+		if (mio__unlikely(ms < 0)) {
+			events->len = 0;
+			return ms;
+		}
+	}
+	return mio__sys_wait(poll->registry.sel, events, ms);
+}
+
+/* Interests: non-zero, known bits only; AIO and LIO exist only on kqueue. */
+static int check_interests(mio_interest interests)
+{
+	mio__check(interests != 0 && (interests & ~MIO__INTEREST_ALL) == 0, -EINVAL);
+	mio__check((interests & (MIO_AIO | MIO_LIO)) == 0, -EOPNOTSUPP);
+	return 0;
+}
+
+MIO_EXPORT int mio_registry_register(mio_registry *r, int fd, mio_token token,
+				     mio_interest interests)
+{
+	mio__check(r != NULL, -EINVAL);
+	mio__check(fd >= 0, -EBADF);
+	int rc = check_interests(interests);
+	if (rc < 0)
+		return rc;
+	return mio__sys_register(r->sel, fd, token, interests);
+}
+
+MIO_EXPORT int mio_registry_reregister(mio_registry *r, int fd, mio_token token,
+				       mio_interest interests)
+{
+	mio__check(r != NULL, -EINVAL);
+	mio__check(fd >= 0, -EBADF);
+	int rc = check_interests(interests);
+	if (rc < 0)
+		return rc;
+	return mio__sys_reregister(r->sel, fd, token, interests);
+}
+
+MIO_EXPORT int mio_registry_deregister(mio_registry *r, int fd)
+{
+	mio__check(r != NULL, -EINVAL);
+	mio__check(fd >= 0, -EBADF);
+	return mio__sys_deregister(r->sel, fd);
+}
+
+MIO_EXPORT int mio_registry_try_clone(const mio_registry *r, mio_registry **out)
+{
+	mio__check(out != NULL, -EINVAL);
+	*out = NULL;
+	mio__check(r != NULL, -EINVAL);
+
+	mio_registry *clone = malloc(sizeof(*clone));
+	if (clone == NULL)
+		return -ENOMEM;
+	int rc = mio__sys_clone(r->sel, &clone->sel);
+	if (rc < 0) {
+		free(clone);
+		return rc;
+	}
+	clone->is_clone = true;
+	*out = clone;
+	return 0;
+}
+
+MIO_EXPORT void mio_registry_free(mio_registry *r)
+{
+	if (r == NULL || !r->is_clone)
+		return;
+	mio__sys_free(r->sel);
+	free(r);
+}
