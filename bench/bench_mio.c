@@ -1,0 +1,96 @@
+/*
+ * bench_mio.c - libmio, written the way its manual tells a user to:
+ * mio_poll_wait, then mio_events_get, mio_event_token and
+ * mio_event_is_readable for each event.  Linked with -lmio (the shared
+ * library), and again, as bench_mio_lto, with the library's sources
+ * compiled in with -flto.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "bench.h"
+
+#include <mio.h>
+#include <stddef.h>
+
+const char bench_system[] = "libmio";
+
+static mio_poll     *mp;
+static mio_registry *reg;
+static mio_events   *events;
+
+static void open_poll(void)
+{
+	int r = mio_poll_new(&mp);
+	if (r < 0)
+		bench_fail("mio_poll_new", r);
+	reg = mio_poll_registry(mp);
+	r = mio_events_new(BENCH_EVENTS, &events);
+	if (r < 0)
+		bench_fail("mio_events_new", r);
+}
+
+static void add(int fd, mio_token token)
+{
+	int r = mio_registry_register(reg, fd, token, MIO_READABLE);
+	if (r < 0)
+		bench_fail("mio_registry_register", r);
+}
+
+static int wait_events(const struct timespec *timeout)
+{
+	int n = mio_poll_wait(mp, events, timeout);
+	if (n < 0)
+		bench_fail("mio_poll_wait", n);
+	return n;
+}
+
+void bench_w1(int p[2])
+{
+	open_poll();
+	add(p[0], (mio_token)p[0]);
+	add(p[1], (mio_token)p[1]);
+	bench_w1_start();
+	for (;;) {
+		int n = wait_events(NULL);
+		for (int i = 0; i < n; i++) {
+			const mio_event *e = mio_events_get(events, (size_t)i);
+			if (mio_event_is_readable(e) && bench_w1_hop((int)mio_event_token(e)))
+				return;
+		}
+	}
+}
+
+void bench_w2(const int *rd, long f)
+{
+	static const struct timespec zero = { 0, 0 };
+	open_poll();
+	bench_setup_start();
+	for (long i = 0; i < f; i++)
+		add(rd[i], (mio_token)i);
+	wait_events(&zero);
+	bench_setup_stop();
+	while (bench_w2_fire())
+		while (bench_w2_pending()) {
+			int n = wait_events(NULL);
+			for (int i = 0; i < n; i++) {
+				const mio_event *e = mio_events_get(events, (size_t)i);
+				if (mio_event_is_readable(e))
+					bench_w2_drain((long)mio_event_token(e));
+			}
+		}
+}
+
+void bench_w3(int fd, long n)
+{
+	open_poll();
+	bench_mark_start();
+	for (long i = 0; i < n; i++) {
+		int r = mio_registry_register(reg, fd, 1, MIO_READABLE);
+		if (r < 0)
+			bench_fail("mio_registry_register", r);
+		r = mio_registry_deregister(reg, fd);
+		if (r < 0)
+			bench_fail("mio_registry_deregister", r);
+	}
+	bench_mark_stop();
+}

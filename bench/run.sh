@@ -1,0 +1,186 @@
+#!/bin/bash
+# run.sh - measure every system on every workload and print one table.
+#
+#   run.sh [--smoke] BENCH_BUILDDIR
+#
+# BENCH_BUILDDIR holds bench_epoll, bench_mio, bench_mio_lto, bench_ev,
+# bench_event, bench_uv, libmalloccount.so and, if cargo was there,
+# rust-target/release/bench_rust_mio (bench/Makefile.am builds them; `make
+# bench` runs this).  --smoke runs each system for a few iterations and
+# checks the result lines, nothing else (CI's 60-bench-smoke.sh).
+#
+# Wall-clock figures are medians of BENCH_RUNS (5) runs, pinned with
+# taskset to BENCH_CPU (1), the systems interleaved run by run so that load
+# from elsewhere falls on all of them alike.  Instructions (callgrind),
+# syscalls (strace) and allocations (libmalloccount.so) are counted at N and
+# 2N round trips and differenced, so start-up cancels out; they do not
+# depend on load.
+set -euo pipefail
+
+smoke=0
+if [ "${1-}" = --smoke ]; then smoke=1; shift; fi
+[ $# -eq 1 ] || { echo "usage: $0 [--smoke] BENCH_BUILDDIR" >&2; exit 2; }
+B=$(cd "$1" && pwd)
+
+RUNS=${BENCH_RUNS:-5}
+W1_N=${BENCH_W1_N:-200000}
+W2_ITERS=${BENCH_W2_ITERS:-1000}
+W3_N=${BENCH_W3_N:-1000000}
+CG_N=${BENCH_CG_N:-2000}        # callgrind/strace at CG_N and 2*CG_N
+CPU=${BENCH_CPU:-1}
+
+systems="epoll libmio libmio-lto libev libevent libuv rust-mio"
+bin_of() {
+	case $1 in
+	epoll) echo "$B/bench_epoll" ;;
+	libmio) echo "$B/bench_mio" ;;
+	libmio-lto) echo "$B/bench_mio_lto" ;;
+	libev) echo "$B/bench_ev" ;;
+	libevent) echo "$B/bench_event" ;;
+	libuv) echo "$B/bench_uv" ;;
+	rust-mio) echo "$B/rust-target/release/bench_rust_mio" ;;
+	esac
+}
+present=
+for s in $systems; do
+	if [ -x "$(bin_of "$s")" ]; then
+		present="$present $s"
+	elif [ "$s" = rust-mio ]; then
+		echo "note: $(bin_of "$s") not built (no cargo or no Debian crate sources): rust-mio skipped" >&2
+	else
+		echo "error: $(bin_of "$s") missing; run 'make bench'" >&2
+		exit 1
+	fi
+done
+
+pin=()
+if command -v taskset >/dev/null && [ "$(nproc)" -gt "$CPU" ]; then
+	pin=(taskset -c "$CPU")
+fi
+
+# field NAME LINE: the value of NAME=... in a result line.
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
+
+run1() {  # run1 SYSTEM ARGS...: one result line, or fail loudly
+	local s=$1; shift
+	local out
+	if ! out=$("${pin[@]}" "$(bin_of "$s")" "$@"); then
+		echo "error: $s $* failed" >&2
+		exit 1
+	fi
+	case $out in
+	"system="*" workload=$1 "*) echo "$out" ;;
+	*) echo "error: $s $*: unexpected output '$out'" >&2; exit 1 ;;
+	esac
+}
+
+if [ $smoke = 1 ]; then
+	fails=0
+	for s in $present; do
+		for args in "w1 2000" "w2 100 200" "w2 max 20" "w3 2000"; do
+			# shellcheck disable=SC2086
+			if line=$(run1 "$s" $args); then
+				echo "ok   $s $args: $line"
+			else
+				echo "FAIL $s $args"; fails=$((fails + 1))
+			fi
+		done
+		line=$(LD_PRELOAD="$B/libmalloccount.so" run1 "$s" w1 2000)
+		a=$(field allocs "$line")
+		if [ "$a" = -1 ]; then
+			echo "FAIL $s: libmalloccount.so not seen"; fails=$((fails + 1))
+		elif [ "$s" = libmio ] && [ "$a" != 0 ]; then
+			echo "FAIL libmio allocates in the W1 steady state ($a calls)"; fails=$((fails + 1))
+		fi
+	done
+	echo "bench smoke: $(wc -w <<<"$present") systems ($present ), $fails failures"
+	exit $(( fails > 0 ))
+fi
+
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+echo "measuring: $RUNS runs of W1 ($W1_N round trips), W2 (F=1000 and F=max, $W2_ITERS iterations), W3 ($W3_N pairs)" >&2
+echo "systems:$present; pinned: ${pin[*]:-no}; load: $(uptime | sed 's/.*load average/load average/')" >&2
+for r in $(seq "$RUNS"); do
+	for s in $present; do
+		l=$(run1 "$s" w1 "$W1_N");               field ns_per_op "$l" >>"$T/$s.w1"
+		l=$(run1 "$s" w2 1000 "$W2_ITERS");      field us_per_op "$l" >>"$T/$s.w2a"
+		l=$(run1 "$s" w2 max "$W2_ITERS");       field us_per_op "$l" >>"$T/$s.w2b"
+		field setup_us "$l" >>"$T/$s.setup"; field f "$l" >"$T/fmax"
+		l=$(run1 "$s" w3 "$W3_N");               field ns_per_op "$l" >>"$T/$s.w3"
+	done
+	echo "  run $r/$RUNS done" >&2
+done
+
+# Counted figures: callgrind Ir, syscalls and allocations, N vs 2N.
+cg_total() {  # total instructions of one run
+	valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$@" >/dev/null 2>"$T/cg.err" ||
+		{ cat "$T/cg.err" >&2; exit 1; }
+	sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$T/cg.out"
+}
+sc_total() {  # total syscalls of one run
+	strace -f -c -o "$T/st.out" "$@" >/dev/null
+	awk '$NF == "total" { print $4 }' "$T/st.out"
+}
+have_valgrind=$(command -v valgrind || true)
+have_strace=$(command -v strace || true)
+N=$CG_N; N2=$((2 * CG_N))
+for s in $present; do
+	b=$(bin_of "$s")
+	if [ -n "$have_valgrind" ]; then
+		a=$(cg_total "$b" w1 $N); c=$(cg_total "$b" w1 $N2)
+		echo $(( (c - a) / N )) >"$T/$s.ir"
+	fi
+	if [ -n "$have_strace" ]; then
+		a=$(sc_total "$b" w1 $N); c=$(sc_total "$b" w1 $N2)
+		awk -v a="$a" -v c="$c" -v n=$N 'BEGIN { printf "%.2f\n", (c - a) / n }' >"$T/$s.sys"
+		a=$(sc_total "$b" w3 $N); c=$(sc_total "$b" w3 $N2)
+		awk -v a="$a" -v c="$c" -v n=$N 'BEGIN { printf "%.2f\n", (c - a) / n }' >"$T/$s.sys3"
+	fi
+	l=$(LD_PRELOAD="$B/libmalloccount.so" run1 "$s" w1 20000)
+	a1=$(field allocs "$l")
+	l=$(LD_PRELOAD="$B/libmalloccount.so" run1 "$s" w2 1000 200)
+	echo "$a1/$(field allocs "$l")" >"$T/$s.alloc"
+done
+
+ratio() {  # ratio VALUE FLOOR
+	awk -v v="$1" -v f="$2" 'BEGIN { if (f > 0 && v != "nan") printf "%.2fx", v / f; else printf "-" }'
+}
+get() { if [ -f "$T/$1" ]; then cat "$T/$1"; else echo nan; fi; }
+
+for s in $present; do
+	for k in w1 w2a w2b setup w3; do median "$T/$s.$k" >"$T/$s.$k.med"; done
+done
+fmax=$(cat "$T/fmax")
+
+printf '\n%-11s %9s %6s | %9s %6s | %9s %6s %9s | %9s %6s | %7s %6s | %6s %6s | %7s\n' \
+	system "W1 ns/rt" "x" "W2 us/it" "x" "W2 us/it" "x" "setup ms" "W3 ns" "x" "Ir/rt" "x" \
+	"sc/rt" "sc/W3" "allocs"
+printf '%-11s %9s %6s | %9s %6s | %9s %6s %9s | %9s %6s | %7s %6s | %6s %6s | %7s\n' \
+	"" "" "" "F=1000" "" "F=$fmax" "" "F=$fmax" "reg+dereg" "" "callgr" "" "" "" "W1/W2"
+for s in $present; do
+	w1=$(get "$s.w1.med"); w2a=$(get "$s.w2a.med"); w2b=$(get "$s.w2b.med")
+	st=$(get "$s.setup.med"); w3=$(get "$s.w3.med"); ir=$(get "$s.ir")
+	printf '%-11s %9.0f %6s | %9.1f %6s | %9.1f %6s %9.2f | %9.1f %6s | %7s %6s | %6s %6s | %7s\n' \
+		"$s" "$w1" "$(ratio "$w1" "$(get epoll.w1.med)")" \
+		"$w2a" "$(ratio "$w2a" "$(get epoll.w2a.med)")" \
+		"$w2b" "$(ratio "$w2b" "$(get epoll.w2b.med)")" \
+		"$(awk -v v="$st" 'BEGIN { print v / 1000 }')" \
+		"$w3" "$(ratio "$w3" "$(get epoll.w3.med)")" \
+		"$ir" "$(ratio "$ir" "$(get epoll.ir)")" \
+		"$(get "$s.sys")" "$(get "$s.sys3")" "$(get "$s.alloc")"
+done
+cat <<EOF
+
+Wall-clock columns: median of $RUNS runs, ${pin[*]:-unpinned}; x = ratio to raw epoll (same run).
+W1: ns per ping-pong round trip ($W1_N). W2: us per iteration (100 random pairs written,
+all drained, $W2_ITERS iterations); setup: registering all F plus one zero-timeout wait.
+W3: ns per register+deregister of one fd ($W3_N); libev and libuv only queue the change
+(no syscall until the next loop iteration, see sc/W3).
+Ir/rt: callgrind instructions per W1 round trip, (Ir at $N2 - Ir at $N) / $N.
+sc/rt, sc/W3: syscalls per W1 round trip and per W3 pair (strace -c -f, N vs 2N).
+allocs: malloc-family calls in the W1 steady state (20000 round trips) / in W2 (200 iterations).
+EOF
