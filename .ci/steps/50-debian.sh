@@ -1,0 +1,209 @@
+#!/bin/bash
+# 50-debian.sh - build the Debian packages from the dist tarball, lint
+# them, install them on this machine and use libmio the way a user of the
+# distribution does: a C program built with pkg-config, the Python and
+# Lua modules from Debian's interpreters, the manual pages.  Everything is
+# removed again at the end, also on failure.
+#
+# Pieces whose sources are not in the tree yet (bindings, examples, man
+# pages) are skipped with a SKIP line; as soon as they exist they are
+# built and tested, and a failure fails the step.
+#
+# Environment (from .ci/test-all): SRCDIR, BUILD (configured, built,
+# checked).  Works under $SRCDIR/_build/deb only.
+set -euo pipefail
+: "${SRCDIR:?}" "${BUILD:?}"
+WORK=$SRCDIR/_build/deb
+MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
+start=$(date +%s)
+say() { echo "-- [50-debian $(( $(date +%s) - start ))s] $*"; }
+skipped=() tested=()
+skip() { echo "SKIP: $*"; skipped+=("$*"); }
+pids=() installed=()
+
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	if [ ${#installed[@]} -gt 0 ]; then
+		say "removing ${installed[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get remove -y "${installed[@]}" >/dev/null ||
+			echo "WARNING: apt-get remove failed"
+	fi
+}
+trap cleanup EXIT
+
+# ---- the symbols file is what gen-symbols makes of lib/libmio.sym ------
+say "debian/libmio1.symbols up to date with lib/libmio.sym"
+if ! "$SRCDIR/debian/gen-symbols" "$SRCDIR/lib/libmio.sym" "$SRCDIR/include/mio.h" |
+	diff -u "$SRCDIR/debian/libmio1.symbols" -; then
+	echo "FAIL: regenerate with: debian/gen-symbols > debian/libmio1.symbols"; exit 1
+fi
+
+# ---- dist tarball, unpacked ------------------------------------------
+version=$(sed -n 's/^PACKAGE_VERSION = //p' "$BUILD/Makefile")
+say "make dist ($version) in $BUILD"
+make -C "$BUILD" -s dist >/dev/null
+tarball=$BUILD/libmio-$version.tar.gz
+rm -rf "$WORK"; mkdir -p "$WORK"
+tar -xzf "$tarball" -C "$WORK"
+src=$WORK/libmio-$version
+if [ ! -d "$src/debian" ]; then
+	echo "NOTE: debian/ is not in the tarball (top-level EXTRA_DIST); copying it from $SRCDIR"
+	cp -r "$SRCDIR/debian" "$src/"
+fi
+
+# ---- which parts exist: build profiles for the others -----------------
+profiles="nocheck"
+have_py=no have_lua=no have_man=no
+if grep -q 'pyexec' "$src/bindings/python/Makefile.am" 2>/dev/null; then have_py=yes
+else profiles+=" nopython"; skip "python3-mio: bindings/python installs nothing yet"; fi
+if grep -q 'LUA_CMOD_DIR' "$src/bindings/lua/Makefile.am" 2>/dev/null; then have_lua=yes
+else profiles+=" nolua"; skip "lua-mio: bindings/lua installs nothing yet"; fi
+if ls "$src"/man/*.3 "$src"/man/*.7 >/dev/null 2>&1; then have_man=yes
+else profiles+=" nodoc"; skip "man pages: none in the tarball yet"; fi
+
+# ---- build ------------------------------------------------------------
+say "dpkg-buildpackage -us -uc -b (profiles: $profiles)"
+if ! (cd "$src" && DEB_BUILD_OPTIONS="nocheck parallel=2" DEB_BUILD_PROFILES="$profiles" \
+	timeout 1200 dpkg-buildpackage -us -uc -b) >"$WORK/build.log" 2>&1; then
+	tail -60 "$WORK/build.log"; echo "FAIL: dpkg-buildpackage (log: $WORK/build.log)"; exit 1
+fi
+grep -E 'dpkg-gensymbols|dpkg-shlibdeps: warning' "$WORK/build.log" || true
+changes=$(ls "$WORK"/libmio_"$version"_*.changes)
+debs=$(ls "$WORK"/*.deb)
+for d in $debs; do echo "== dpkg -c $(basename "$d")"; dpkg -c "$d"; done
+
+say "lintian"
+lint_rc=0
+lintian --fail-on error --display-info "$changes" >"$WORK/lintian.out" 2>&1 || lint_rc=$?
+grep -v '^running with root' "$WORK/lintian.out" || true
+[ $lint_rc -eq 0 ] || { echo "FAIL: lintian reported errors (status $lint_rc)"; exit 1; }
+echo "lintian: $(grep -c '^E:' "$WORK/lintian.out") errors, $(grep -c '^W:' "$WORK/lintian.out") warnings, $(grep -c '^I:' "$WORK/lintian.out") info"
+
+# dpkg-gensymbols does not flag a listed symbol missing from the library
+# while its minimal version is the version being built (1.0.0 now), so
+# compare the packaged library with the symbols file here, both ways.
+say "exported symbols == debian/libmio1.symbols"
+x=$WORK/x-libmio1; rm -rf "$x"; dpkg-deb -x "$WORK"/libmio1_"$version"_*.deb "$x"
+objdump -T "$x/usr/lib/$MA/libmio.so.1" |
+	awk '$0 ~ /DF|DO/ && $0 !~ /\*UND\*/ { v = $(NF-1); gsub(/[()]/, "", v); print $NF "@" v }
+	     $0 ~ /ABS/ && $NF ~ /^MIO_/ { print $NF "@" $NF }' | sort -u >"$WORK/exported"
+awk '/^ / { print $1 }' "$SRCDIR/debian/libmio1.symbols" | sort -u >"$WORK/listed"
+if ! diff -u "$WORK/listed" "$WORK/exported"; then
+	echo "FAIL: libmio.so.1 and debian/libmio1.symbols differ (- listed only, + exported only)"; exit 1
+fi
+echo "$(wc -l <"$WORK/exported") versioned symbols, all listed"
+
+# ---- install and use the installed files only --------------------------
+say "apt-get install ./*.deb"
+for d in $debs; do installed+=("$(dpkg-deb -f "$d" Package)"); done
+(cd "$WORK" && DEBIAN_FRONTEND=noninteractive apt-get install -y ./*.deb) >"$WORK/apt.log" 2>&1 ||
+	{ cat "$WORK/apt.log"; echo "FAIL: apt-get install"; exit 1; }
+for p in "${installed[@]}"; do dpkg -s "$p" | grep -q '^Status: install ok installed' ||
+	{ echo "FAIL: $p not installed"; exit 1; }; done
+
+run=$(mktemp -d "$WORK/run.XXXXXX")
+cd "$run"   # away from the source and build trees
+unset LD_LIBRARY_PATH PYTHONPATH LUA_CPATH LUA_CPATH_5_4 LUA_PATH LUA_PATH_5_4 PKG_CONFIG_PATH || true
+
+[ "$(pkg-config --modversion mio)" = "$version" ] ||
+	{ echo "FAIL: pkg-config --modversion mio is not $version"; exit 1; }
+echo "pkg-config mio: $(pkg-config --cflags --libs mio)"
+
+# An echo client: connect (retrying while the server starts), send a small
+# message and then 256 KiB (partial writes on the server side), expect the
+# same bytes back.  Bounded by its own timeouts.
+cat >client.py <<'EOF'
+import os, socket, sys, time
+host, port = sys.argv[1].rsplit(":", 1)
+deadline = time.time() + 15
+while True:
+    try:
+        s = socket.create_connection((host, int(port)), timeout=5); break
+    except OSError:
+        if time.time() > deadline: raise
+        time.sleep(0.1)
+s.settimeout(20)
+for payload in (b"hello mio\n", os.urandom(256 * 1024)):
+    s.sendall(payload)
+    got = b""
+    while len(got) < len(payload):
+        chunk = s.recv(65536)
+        if not chunk: sys.exit("server closed after %d of %d bytes" % (len(got), len(payload)))
+        got += chunk
+    if got != payload: sys.exit("echoed bytes differ")
+s.close()
+print("echo ok: %d + %d bytes" % (10, 256 * 1024))
+EOF
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+echo_test() {   # name, command...
+	local name=$1; shift
+	local addr=127.0.0.1:$(free_port)
+	timeout 60 "$@" "$addr" >"$run/$name.out" 2>&1 &
+	local pid=$!; pids+=("$pid")
+	if /usr/bin/python3 client.py "$addr"; then
+		kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+		tested+=("$name"); return 0
+	fi
+	kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+	echo "FAIL: $name (server output:)"; cat "$run/$name.out"; exit 1
+}
+
+if [ -f "$SRCDIR/examples/tcp_server.c" ]; then
+	say "C: examples/tcp_server.c with pkg-config, against the installed library"
+	# shellcheck disable=SC2046
+	cc -Wall -o tcp_server "$SRCDIR/examples/tcp_server.c" $(pkg-config --cflags --libs mio)
+	# /lib is /usr/lib on merged-/usr systems: compare real paths.
+	used=$(ldd ./tcp_server | awk '$1 == "libmio.so.1" { print $3 }')
+	[ -n "$used" ] && [ "$(readlink -f "$used")" = "$(readlink -f "/usr/lib/$MA/libmio.so.1")" ] ||
+		{ ldd ./tcp_server; echo "FAIL: tcp_server does not use the packaged /usr/lib/$MA/libmio.so.1"; exit 1; }
+	echo_test tcp_server ./tcp_server
+else
+	skip "C example: examples/tcp_server.c not in the tree yet"
+fi
+
+if [ $have_py = yes ]; then
+	say "Python: /usr/bin/python3 -I, installed module"
+	where=$(/usr/bin/python3 -I -c 'import mio; print(mio.__file__)')
+	echo "import mio -> $where"
+	case $where in /usr/lib/python3/dist-packages/*) ;; *) echo "FAIL: mio not from dist-packages"; exit 1;; esac
+	if [ -f "$SRCDIR/examples/python/echo_server.py" ]; then
+		echo_test python-echo /usr/bin/python3 -I "$SRCDIR/examples/python/echo_server.py"
+	else
+		skip "Python example: examples/python/echo_server.py not in the tree yet"
+	fi
+fi
+
+if [ $have_lua = yes ]; then
+	say "Lua: lua5.4, installed module"
+	where=$(lua5.4 -e 'require "mio"; print(package.searchpath("mio", package.cpath))')
+	echo "require \"mio\" -> $where"
+	[ "$where" = "/usr/lib/$MA/lua/5.4/mio.so" ] || { echo "FAIL: mio not from /usr/lib/$MA/lua/5.4"; exit 1; }
+	if [ -f "$SRCDIR/examples/lua/echo_server.lua" ]; then
+		echo_test lua-echo lua5.4 "$SRCDIR/examples/lua/echo_server.lua"
+	else
+		skip "Lua example: examples/lua/echo_server.lua not in the tree yet"
+	fi
+fi
+
+if [ $have_man = yes ]; then
+	say "man pages from libmio-dev"
+	for page in "3 mio_poll" "7 mio"; do
+		# shellcheck disable=SC2086
+		out=$(MANPAGER=cat MANWIDTH=80 man $page 2>&1) || { echo "$out"; echo "FAIL: man $page"; exit 1; }
+		echo "man $page: $(echo "$out" | wc -l) lines; $(echo "$out" | sed -n '/^NAME/{n;p;q}' | sed 's/^ *//')"
+	done
+	# Every function of mio.h should open with man 3 <name>.
+	nopage=0
+	for f in $(cpp -P /usr/include/mio.h | grep -oE '\bmio_[a-z0-9_]+[[:space:]]*\(' | grep -oE 'mio_[a-z0-9_]+' | sort -u); do
+		man -w 3 "$f" >/dev/null 2>&1 || { echo "no man page: $f"; nopage=$((nopage + 1)); }
+	done
+	[ $nopage -eq 0 ] || { echo "FAIL: $nopage functions have no installed man page"; exit 1; }
+	tested+=("man")
+fi
+
+say "summary"
+echo "packages: $(for d in $debs; do basename "$d"; done | tr '\n' ' ')"
+echo "tested:   ${tested[*]:-none}"
+for s in "${skipped[@]}"; do echo "skipped:  $s"; done
+echo "50-debian: OK"
