@@ -8,12 +8,15 @@ lib="$top_builddir/lib/.libs/libmio.so.1"
 [ -f "$lib" ] || { echo "no $lib"; exit 1; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
-grep -oE '\bmio_[a-z0-9_]+[[:space:]]*\(' "$top_srcdir/include/mio.h" |
+# Declarations only: a line that starts with a type, not a comment.
+grep -E '^[a-z].*\bmio_[a-z0-9_]+[[:space:]]*\(' "$top_srcdir/include/mio.h" |
+	grep -oE '\bmio_[a-z0-9_]+[[:space:]]*\(' |
 	sed 's/[[:space:](]//g' | sort -u > "$tmp/header"
 grep -oE '^[[:space:]]+mio_[a-z0-9_]+;' "$top_srcdir/lib/libmio.sym" |
 	tr -d ' \t;' | sort -u > "$tmp/script"
 # objdump -T: defined dynamic symbols (not *UND*), with their version.
-objdump -T "$lib" | awk '$0 ~ /DF|DO/ && $0 !~ /\*UND\*/ { print $(NF-1), $NF }' |
+# The version node itself shows as an *ABS* symbol; it is not an export.
+objdump -T "$lib" | awk '($0 ~ / DF / || $0 ~ / DO /) && $0 !~ /\*UND\*|\*ABS\*/ { print $(NF-1), $NF }' |
 	sort -u > "$tmp/exported"
 awk '{ print $2 }' "$tmp/exported" | sort -u > "$tmp/names"
 
