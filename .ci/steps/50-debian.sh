@@ -20,13 +20,14 @@ say() { echo "-- [50-debian $(( $(date +%s) - start ))s] $*"; }
 skipped=() tested=()
 skip() { echo "SKIP: $*"; skipped+=("$*"); }
 pids=() installed=()
+SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo   # apt-get only; the build needs no root
 
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	if [ ${#installed[@]} -gt 0 ]; then
 		say "removing ${installed[*]}"
-		DEBIAN_FRONTEND=noninteractive apt-get remove -y "${installed[@]}" >/dev/null ||
+		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get remove -y "${installed[@]}" >/dev/null ||
 			echo "WARNING: apt-get remove failed"
 	fi
 }
@@ -97,7 +98,7 @@ echo "$(wc -l <"$WORK/exported") versioned symbols, all listed"
 # ---- install and use the installed files only --------------------------
 say "apt-get install ./*.deb"
 for d in $debs; do installed+=("$(dpkg-deb -f "$d" Package)"); done
-(cd "$WORK" && DEBIAN_FRONTEND=noninteractive apt-get install -y ./*.deb) >"$WORK/apt.log" 2>&1 ||
+(cd "$WORK" && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall ./*.deb) >"$WORK/apt.log" 2>&1 ||
 	{ cat "$WORK/apt.log"; echo "FAIL: apt-get install"; exit 1; }
 for p in "${installed[@]}"; do dpkg -s "$p" | grep -q '^Status: install ok installed' ||
 	{ echo "FAIL: $p not installed"; exit 1; }; done
