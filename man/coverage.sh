@@ -11,7 +11,9 @@ for p in ${MAN3PAGES:-}; do pages="$pages $srcdir/$p"; done
 [ -n "$pages" ] || { echo "coverage.sh: no pages given (MAN3PAGES)"; exit 99; }
 
 # Declarations: an identifier mio_* directly followed by "(".
-funcs=$(sed -n 's/.*[ *]\(mio_[a-z0-9_]*\)(.*/\1/p' "$header" | sort -u)
+# Comment lines ("see mio_poll(3)") are not declarations.
+funcs=$(grep -v '^[[:space:]]*\(/\*\|\*\)' "$header" |
+        sed -n 's/.*[ *]\(mio_[a-z0-9_]*\)(.*/\1/p' | sort -u)
 [ -n "$funcs" ] || { echo "coverage.sh: no functions found in $header"; exit 99; }
 
 named=$(cat $pages | sed -n '/^\.Sh NAME/,/^\.Nd/s/^\.Nm  *\([A-Za-z0-9_]*\).*/\1/p' | sort -u)
