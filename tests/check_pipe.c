@@ -40,6 +40,8 @@ START_TEST(test_pipe_smoke)
 	nt_expect(p, ev, RECEIVER, NT_R);
 	ck_assert_int_eq(mio_pipe_receiver_read(rx, buf, sizeof(buf)), DATA1_LEN);
 	ck_assert_mem_eq(buf, DATA1, DATA1_LEN);
+	/* Drained to -EAGAIN: only then is another event promised. */
+	ck_assert_errno(mio_pipe_receiver_read(rx, buf, sizeof(buf)), EAGAIN);
 
 	/* Vectored both ways. */
 	struct iovec wv[2] = { { (void *)"abc", 3 }, { (void *)"defg", 4 } };

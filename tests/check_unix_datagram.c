@@ -247,6 +247,8 @@ START_TEST(test_unix_datagram_abstract)
 	ck_assert_int_eq(mio_unix_datagram_recv_from(d2, buf, sizeof(buf), &from, &fl), DATA1_LEN);
 	ck_assert_uint_eq(fl, l1);
 	ck_assert_mem_eq(from.sun_path, s1.sun_path, l1 - offsetof(struct sockaddr_un, sun_path));
+	/* Drained to -EAGAIN: only then is another event promised. */
+	ck_assert_errno(mio_unix_datagram_recv(d2, buf, sizeof(buf)), EAGAIN);
 	ck_assert_ok(mio_unix_datagram_connect_addr(d1, &s2, l2));
 	ck_assert_int_eq(mio_unix_datagram_send(d1, DATA2, DATA2_LEN), DATA2_LEN);
 	nt_expect(p, ev, 2, NT_R);
