@@ -1,0 +1,1126 @@
+/*
+ * mio.i - the one SWIG interface behind the Python 3 and Lua 5.4 modules.
+ *
+ * Every public object of mio.h becomes a class without the prefix (Poll,
+ * Registry, Events, Event, Waker, TcpListener, ...).  The classes are
+ * small C structs defined here, not the library's opaque handles, because
+ * a script object must outlive what it points at safely:
+ *
+ *  - a socket object holds its handle in `h`, and close()/into_fd() set it
+ *    to NULL, so using a closed object is EBADF instead of a use-after-free;
+ *  - a Registry borrowed from a Poll holds a reference on the Poll's
+ *    refcounted holder, so the Poll stays alive while any of its Registry
+ *    objects (or a thread blocked in poll()) still needs it, whatever order
+ *    the garbage collector picks;
+ *  - an Event is a copy (token + flags), so it never points into an Events
+ *    buffer that the next poll() overwrites or that has been collected.
+ *
+ * Errors: a method stores the negated return of the C call in mio_b_err
+ * (thread-local) and returns a dummy; the %exception block below turns it
+ * into the language's convention (MIO_B_RAISE): Python raises
+ * OSError(errno, strerror), so EAGAIN is BlockingIOError; Lua returns
+ * nil, message, errno.
+ *
+ * Language specifics (addresses, buffers, tokens, timeouts, errors) are
+ * typemaps in python/mio_python.i and lua/mio_lua.i; they convert these
+ * C types, which only exist for that purpose:
+ *   mio_b_ok            success without a value (None / true)
+ *   mio_b_addr          an address out (tuple or path / "ip:port" or path)
+ *   mio_b_bytes         bytes read into scratch memory (bytes / string)
+ *   mio_b_*_accept      (stream, address)
+ *   mio_b_datafrom      (data, address)
+ *   mio_b_*_pair        two new objects
+ *   mio_b_evlist   an iterator of Event copies
+ * and these argument names:
+ *   (const struct sockaddr *ADDR, socklen_t ADDRLEN)   an IP address in
+ *   (const struct sockaddr_un *UNADDR, socklen_t UNLEN) a Unix path in
+ *   (const char *DATA, size_t DATALEN)                 bytes-like / string
+ *   (const struct iovec *IOV, int IOVCNT)              list of those
+ *   int SOURCE                                         fd or object with fileno()
+ *   const struct timespec *TIMEOUT                     seconds or None/nil
+ *   mio_token                                          integer, pointer-sized
+ *
+ * SPDX-License-Identifier: MIT
+ */
+%module mio
+
+%{
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "mio.h"
+
+/* The pending error of the wrapper running on this thread (positive
+ * errno, 0 for none).  Thread-local because Python drops the GIL inside
+ * poll() and Lua states may live on several threads. */
+static __thread int mio_b_err;
+
+static inline long mio_b_set(long rc)
+{
+	if (rc < 0)
+		mio_b_err = (int)-rc;
+	return rc;
+}
+
+typedef int mio_b_ok;
+
+typedef struct mio_b_addr {
+	struct sockaddr_storage ss;
+	socklen_t               len;
+} mio_b_addr;
+
+/* Reads land in a per-thread scratch buffer (or the heap when bigger)
+ * and the typemap copies them into the language's immutable string. */
+#define MIO_B_SCRATCH 65536
+static __thread char mio_b_scratch[MIO_B_SCRATCH];
+
+typedef struct mio_b_bytes {
+	char   *p;
+	size_t  n;
+	int     heap;
+} mio_b_bytes;
+
+static char *mio_b_buf(size_t n, int *heap)
+{
+	*heap = n > MIO_B_SCRATCH;
+	if (!*heap)
+		return mio_b_scratch;
+	char *p = malloc(n);
+	if (p == NULL)
+		mio_b_err = ENOMEM;
+	return p;
+}
+
+/* Finishes a read of up to n bytes into buf: the bytes, or on failure
+ * an empty value with mio_b_err set and the heap buffer gone. */
+static mio_b_bytes mio_b_bytes_done(char *buf, int heap, long rc)
+{
+	mio_b_bytes b = { buf, 0, heap };
+	if (mio_b_set(rc) < 0) {
+		if (heap)
+			free(buf);
+		b.p = NULL;
+		b.heap = 0;
+		return b;
+	}
+	b.n = (size_t)rc;
+	return b;
+}
+
+static void mio_b_bytes_free(mio_b_bytes *b)
+{
+	if (b->heap)
+		free(b->p);
+	b->p = NULL;
+}
+
+typedef struct mio_b_datafrom {
+	mio_b_bytes data;
+	mio_b_addr  addr;
+} mio_b_datafrom;
+
+/* ---- Poll, with a refcount so that Registry objects keep it alive --- */
+
+typedef struct mio_b_sel {
+	mio_poll *poll;
+	long      refs;    /* the Poll object, its Registry objects, waits */
+} mio_b_sel;
+
+static void mio_b_sel_unref(mio_b_sel *s)
+{
+	if (--s->refs == 0) {
+		mio_poll_free(s->poll);
+		free(s);
+	}
+}
+
+typedef struct mio_b_poll {
+	mio_b_sel *sel;    /* NULL once closed */
+} mio_b_poll;
+
+typedef struct mio_b_registry {
+	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
+	mio_registry *clone;  /* or owned, from try_clone */
+} mio_b_registry;
+
+static mio_registry *mio_b_registry_h(mio_b_registry *r)
+{
+	return r->clone ? r->clone : mio_poll_registry(r->sel->poll);
+}
+
+typedef struct mio_b_event {
+	mio_token token;
+	unsigned  flags;
+} mio_b_event;
+
+enum {
+	MIO_B_EV_READABLE = 1 << 0,
+	MIO_B_EV_WRITABLE = 1 << 1,
+	MIO_B_EV_ERROR = 1 << 2,
+	MIO_B_EV_READ_CLOSED = 1 << 3,
+	MIO_B_EV_WRITE_CLOSED = 1 << 4,
+	MIO_B_EV_PRIORITY = 1 << 5,
+	MIO_B_EV_AIO = 1 << 6,
+	MIO_B_EV_LIO = 1 << 7,
+};
+
+static void mio_b_event_copy(mio_b_event *dst, const mio_event *e)
+{
+	dst->token = mio_event_token(e);
+	dst->flags = (mio_event_is_readable(e) ? MIO_B_EV_READABLE : 0) |
+		     (mio_event_is_writable(e) ? MIO_B_EV_WRITABLE : 0) |
+		     (mio_event_is_error(e) ? MIO_B_EV_ERROR : 0) |
+		     (mio_event_is_read_closed(e) ? MIO_B_EV_READ_CLOSED : 0) |
+		     (mio_event_is_write_closed(e) ? MIO_B_EV_WRITE_CLOSED : 0) |
+		     (mio_event_is_priority(e) ? MIO_B_EV_PRIORITY : 0) |
+		     (mio_event_is_aio(e) ? MIO_B_EV_AIO : 0) |
+		     (mio_event_is_lio(e) ? MIO_B_EV_LIO : 0);
+}
+
+static mio_b_event *mio_b_event_new(const mio_event *e)
+{
+	mio_b_event *ev = malloc(sizeof(*ev));
+	if (ev != NULL)
+		mio_b_event_copy(ev, e);
+	return ev;
+}
+
+typedef struct mio_b_events {
+	mio_events *h;
+} mio_b_events;
+
+typedef struct mio_b_waker {
+	mio_waker *h;
+} mio_b_waker;
+
+typedef struct mio_b_evlist {
+	mio_events *ev;
+} mio_b_evlist;
+
+/* ---- Socket and pipe objects: one owned handle, NULL when closed ---- */
+
+#define MIO_B_HANDLE(T)                                                     \
+	typedef struct mio_b_##T {                                          \
+		mio_##T *h;                                                 \
+	} mio_b_##T;                                                        \
+	static mio_b_##T *mio_b_##T##_wrap(int rc, mio_##T *h)              \
+	{                                                                   \
+		if (mio_b_set(rc) < 0)                                      \
+			return NULL;                                        \
+		mio_b_##T *o = malloc(sizeof(*o));                          \
+		if (o == NULL) {                                            \
+			mio_##T##_free(h);                                  \
+			mio_b_err = ENOMEM;                                 \
+			return NULL;                                        \
+		}                                                           \
+		o->h = h;                                                   \
+		return o;                                                   \
+	}
+
+MIO_B_HANDLE(tcp_listener)
+MIO_B_HANDLE(tcp_stream)
+MIO_B_HANDLE(udp_socket)
+MIO_B_HANDLE(unix_listener)
+MIO_B_HANDLE(unix_stream)
+MIO_B_HANDLE(unix_datagram)
+MIO_B_HANDLE(pipe_sender)
+MIO_B_HANDLE(pipe_receiver)
+
+/* The handle of a socket object, or EBADF (and return `fail`) if closed. */
+#define MIO_B_H(o, fail)                                                    \
+	do {                                                                \
+		if ((o)->h == NULL) {                                       \
+			mio_b_err = EBADF;                                  \
+			return fail;                                        \
+		}                                                           \
+	} while (0)
+
+typedef struct mio_b_tcp_accept {
+	mio_b_tcp_stream *stream;
+	mio_b_addr        addr;
+} mio_b_tcp_accept;
+
+typedef struct mio_b_unix_accept {
+	mio_b_unix_stream *stream;
+	mio_b_addr         addr;
+} mio_b_unix_accept;
+
+typedef struct mio_b_pair_unix_stream {
+	mio_b_unix_stream *a, *b;
+} mio_b_pair_unix_stream;
+
+typedef struct mio_b_pair_unix_datagram {
+	mio_b_unix_datagram *a, *b;
+} mio_b_pair_unix_datagram;
+
+typedef struct mio_b_pair_pipe {
+	mio_b_pipe_sender   *a;
+	mio_b_pipe_receiver *b;
+} mio_b_pair_pipe;
+
+/* Both objects or neither: a typemap then owns two fresh objects. */
+#define MIO_B_PAIR_DONE(pair, rc, x, y, Tx, Ty)                             \
+	do {                                                                \
+		(pair).a = mio_b_##Tx##_wrap((rc), (x));                    \
+		if ((pair).a == NULL) {                                     \
+			if ((rc) >= 0)                                      \
+				mio_##Ty##_free(y);                         \
+			break;                                              \
+		}                                                           \
+		(pair).b = mio_b_##Ty##_wrap(0, (y));                       \
+		if ((pair).b == NULL) {                                     \
+			mio_##Tx##_free((pair).a->h);                       \
+			free((pair).a);                                     \
+			(pair).a = NULL;                                    \
+		}                                                           \
+	} while (0)
+
+static int mio_b_inet_pton4(const char *s, struct in_addr *out)
+{
+	if (s == NULL || *s == '\0') {
+		out->s_addr = htonl(INADDR_ANY);
+		return 0;
+	}
+	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
+}
+
+static mio_b_addr mio_b_addr_empty(void)
+{
+	mio_b_addr a;
+	memset(&a, 0, sizeof(a));
+	a.len = sizeof(a.ss);
+	return a;
+}
+
+/* The sockaddr_un forms fill at most sizeof(struct sockaddr_un). */
+static mio_b_addr mio_b_addr_un(int rc, const struct sockaddr_un *un, socklen_t len)
+{
+	mio_b_addr a = mio_b_addr_empty();
+	if (mio_b_set(rc) < 0)
+		return a;
+	if (len > sizeof(*un))
+		len = sizeof(*un);
+	memcpy(&a.ss, un, len);
+	a.len = len;
+	if (len < sizeof(sa_family_t))
+		a.ss.ss_family = AF_UNIX;
+	return a;
+}
+%}
+
+%include "exception.i"
+%include "stdint.i"
+
+typedef unsigned int mio_interest;
+
+#ifdef SWIGPYTHON
+%include "mio_python.i"
+#endif
+#ifdef SWIGLUA
+%include "mio_lua.i"
+#endif
+
+/* SWIG takes None/nil for any pointer; these are never optional. */
+%typemap(check) mio_b_events *events, mio_b_registry *registry, SWIGTYPE *self {
+	if ($1 == NULL)
+		SWIG_exception(SWIG_TypeError, "argument $argnum must not be None/nil");
+}
+
+%exception {
+	mio_b_err = 0;
+	$action
+	if (mio_b_err != 0)
+		MIO_B_RAISE(mio_b_err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Module level                                                        */
+/* ------------------------------------------------------------------ */
+
+%constant unsigned int READABLE = MIO_READABLE;
+%constant unsigned int WRITABLE = MIO_WRITABLE;
+%constant unsigned int PRIORITY = MIO_PRIORITY;
+%constant unsigned int AIO = MIO_AIO;
+%constant unsigned int LIO = MIO_LIO;
+%constant int SHUT_RD = SHUT_RD;
+%constant int SHUT_WR = SHUT_WR;
+%constant int SHUT_RDWR = SHUT_RDWR;
+
+%rename(version) mio_version;
+%rename(backend) mio_backend;
+const char *mio_version(void);
+const char *mio_backend(void);
+
+%rename(pipe) mio_b_pipe;
+%inline %{
+/* mio_addr_parse: "ip:port" text to the language's address form. */
+static mio_b_addr addr_parse(const char *text)
+{
+	mio_b_addr a = mio_b_addr_empty();
+	mio_b_set(mio_addr_parse(text, &a.ss, &a.len));
+	return a;
+}
+
+/* mio_addr_format: an address to "ip:port" text. */
+static char *addr_format(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+{
+	static __thread char buf[INET6_ADDRSTRLEN + 32];
+	if (mio_b_set(mio_addr_format(ADDR, ADDRLEN, buf, sizeof(buf))) < 0)
+		return NULL;
+	return buf;
+}
+
+static mio_b_pair_pipe mio_b_pipe(void)
+{
+	mio_pipe_sender *tx = NULL;
+	mio_pipe_receiver *rx = NULL;
+	mio_b_pair_pipe p = { NULL, NULL };
+	int rc = mio_pipe_new(&tx, &rx);
+	MIO_B_PAIR_DONE(p, rc, tx, rx, pipe_sender, pipe_receiver);
+	return p;
+}
+%}
+
+/* ------------------------------------------------------------------ */
+/* Poll, Registry, Events, Event, Waker                                */
+/* ------------------------------------------------------------------ */
+
+%rename(Poll) mio_b_poll;
+%rename(Registry) mio_b_registry;
+%rename(Events) mio_b_events;
+%rename(Event) mio_b_event;
+%rename(Waker) mio_b_waker;
+%rename("register") mio_b_registry::register_;
+
+%newobject mio_b_poll::registry;
+%newobject mio_b_registry::try_clone;
+%newobject mio_b_events::get;
+
+
+struct mio_b_poll {};
+struct mio_b_registry {};
+struct mio_b_events {};
+struct mio_b_event {};
+struct mio_b_waker {};
+
+%extend mio_b_poll {
+	mio_b_poll()
+	{
+		mio_b_poll *p = malloc(sizeof(*p));
+		mio_b_sel *sel = malloc(sizeof(*sel));
+		if (p == NULL || sel == NULL) {
+			free(p);
+			free(sel);
+			mio_b_err = ENOMEM;
+			return NULL;
+		}
+		if (mio_b_set(mio_poll_new(&sel->poll)) < 0) {
+			free(p);
+			free(sel);
+			return NULL;
+		}
+		sel->refs = 1;
+		p->sel = sel;
+		return p;
+	}
+	~mio_b_poll()
+	{
+		if ($self->sel != NULL)
+			mio_b_sel_unref($self->sel);
+		free($self);
+	}
+	/* Drops this object's hold; Registry objects and a poll() running in
+	 * another thread keep the selector until they are done. */
+	mio_b_ok close()
+	{
+		if ($self->sel != NULL) {
+			mio_b_sel_unref($self->sel);
+			$self->sel = NULL;
+		}
+		return 0;
+	}
+	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
+	{
+		mio_b_sel *sel = $self->sel;
+		int rc;
+		if (sel == NULL)
+			return (int)mio_b_set(-EBADF);
+		sel->refs++;
+		MIO_B_BLOCKING_BEGIN
+		rc = mio_poll_wait(sel->poll, events->h, TIMEOUT);
+		MIO_B_BLOCKING_END
+		mio_b_sel_unref(sel);
+		return (int)mio_b_set(rc);
+	}
+	mio_b_registry *registry()
+	{
+		if ($self->sel == NULL)
+			return mio_b_set(-EBADF), NULL;
+		mio_b_registry *r = malloc(sizeof(*r));
+		if (r == NULL) {
+			mio_b_err = ENOMEM;
+			return NULL;
+		}
+		r->sel = $self->sel;
+		r->clone = NULL;
+		r->sel->refs++;
+		return r;
+	}
+	int fileno()
+	{
+		if ($self->sel == NULL)
+			return (int)mio_b_set(-EBADF);
+		return (int)mio_b_set(mio_poll_fd($self->sel->poll));
+	}
+}
+
+%extend mio_b_registry {
+	~mio_b_registry()
+	{
+		if ($self->clone != NULL)
+			mio_registry_free($self->clone);
+		else
+			mio_b_sel_unref($self->sel);
+		free($self);
+	}
+	mio_b_ok register_(int SOURCE, mio_token token, mio_interest interests)
+	{
+		return (int)mio_b_set(mio_registry_register(mio_b_registry_h($self),
+							    SOURCE, token, interests));
+	}
+	mio_b_ok reregister(int SOURCE, mio_token token, mio_interest interests)
+	{
+		return (int)mio_b_set(mio_registry_reregister(mio_b_registry_h($self),
+							      SOURCE, token, interests));
+	}
+	mio_b_ok deregister(int SOURCE)
+	{
+		return (int)mio_b_set(mio_registry_deregister(mio_b_registry_h($self), SOURCE));
+	}
+	mio_b_registry *try_clone()
+	{
+		mio_b_registry *r = malloc(sizeof(*r));
+		if (r == NULL) {
+			mio_b_err = ENOMEM;
+			return NULL;
+		}
+		if (mio_b_set(mio_registry_try_clone(mio_b_registry_h($self), &r->clone)) < 0) {
+			free(r);
+			return NULL;
+		}
+		r->sel = NULL;
+		return r;
+	}
+}
+
+%extend mio_b_events {
+	mio_b_events(size_t capacity = 1024)
+	{
+		mio_b_events *o = malloc(sizeof(*o));
+		if (o == NULL) {
+			mio_b_err = ENOMEM;
+			return NULL;
+		}
+		if (mio_b_set(mio_events_new(capacity, &o->h)) < 0) {
+			free(o);
+			return NULL;
+		}
+		return o;
+	}
+	~mio_b_events()
+	{
+		mio_events_free($self->h);
+		free($self);
+	}
+	size_t capacity() { return mio_events_capacity($self->h); }
+	size_t len() { return mio_events_len($self->h); }
+	bool is_empty() { return mio_events_is_empty($self->h); }
+	void clear() { mio_events_clear($self->h); }
+	/* A copy of event `index` (0-based), or None/nil past the end. */
+	mio_b_event *get(size_t index)
+	{
+		const mio_event *e = mio_events_get($self->h, index);
+		if (e == NULL)
+			return NULL;
+		mio_b_event *ev = mio_b_event_new(e);
+		if (ev == NULL)
+			mio_b_err = ENOMEM;
+		return ev;
+	}
+	/* Copies of all current events, in order. */
+	mio_b_evlist iter()
+	{
+		mio_b_evlist it = { $self->h };
+		return it;
+	}
+}
+
+%extend mio_b_event {
+	~mio_b_event() { free($self); }
+	mio_token token() { return $self->token; }
+	bool is_readable() { return ($self->flags & MIO_B_EV_READABLE) != 0; }
+	bool is_writable() { return ($self->flags & MIO_B_EV_WRITABLE) != 0; }
+	bool is_error() { return ($self->flags & MIO_B_EV_ERROR) != 0; }
+	bool is_read_closed() { return ($self->flags & MIO_B_EV_READ_CLOSED) != 0; }
+	bool is_write_closed() { return ($self->flags & MIO_B_EV_WRITE_CLOSED) != 0; }
+	bool is_priority() { return ($self->flags & MIO_B_EV_PRIORITY) != 0; }
+	bool is_aio() { return ($self->flags & MIO_B_EV_AIO) != 0; }
+	bool is_lio() { return ($self->flags & MIO_B_EV_LIO) != 0; }
+}
+
+/* The waker needs the registry only while it is created. */
+%extend mio_b_waker {
+	mio_b_waker(mio_b_registry *registry, mio_token token)
+	{
+		mio_b_waker *o = malloc(sizeof(*o));
+		if (o == NULL) {
+			mio_b_err = ENOMEM;
+			return NULL;
+		}
+		if (mio_b_set(mio_waker_new(mio_b_registry_h(registry), token, &o->h)) < 0) {
+			free(o);
+			return NULL;
+		}
+		return o;
+	}
+	~mio_b_waker()
+	{
+		mio_waker_free($self->h);
+		free($self);
+	}
+	mio_b_ok close()
+	{
+		mio_waker_free($self->h);
+		$self->h = NULL;
+		return 0;
+	}
+	/* Safe from any thread. */
+	mio_b_ok wake()
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_waker_wake($self->h));
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* What every socket and pipe object has                               */
+/* ------------------------------------------------------------------ */
+
+%define MIO_B_COMMON(T)
+%newobject mio_b_##T::from_fd;
+struct mio_b_##T {};
+%extend mio_b_##T {
+	~mio_b_##T()
+	{
+		mio_##T##_free($self->h);
+		free($self);
+	}
+	/* Closes now; the object stays, and every method then fails EBADF. */
+	mio_b_ok close()
+	{
+		mio_##T##_free($self->h);
+		$self->h = NULL;
+		return 0;
+	}
+	int fileno()
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_fd($self->h));
+	}
+	/* Gives up the fd to the caller; the object is closed afterwards. */
+	int into_fd()
+	{
+		MIO_B_H($self, -1);
+		int fd = mio_##T##_into_fd($self->h);
+		if (fd >= 0)
+			$self->h = NULL;
+		return (int)mio_b_set(fd);
+	}
+	static mio_b_##T *from_fd(int fd)
+	{
+		mio_##T *h = NULL;
+		int rc = mio_##T##_from_fd(fd, &h);
+		return mio_b_##T##_wrap(rc, h);
+	}
+}
+%enddef
+
+%define MIO_B_TAKE_ERROR(T)
+%extend mio_b_##T {
+	/* The socket's pending error (SO_ERROR) as a positive errno, 0 for none. */
+	int take_error()
+	{
+		MIO_B_H($self, -1);
+		int err = 0;
+		mio_b_set(mio_##T##_take_error($self->h, &err));
+		return err < 0 ? -err : err;  /* C gives -errno */
+	}
+}
+%enddef
+
+#ifdef SWIGPYTHON
+/* Python reads straight into a caller's writable buffer (no copy). */
+%define MIO_B_READINTO(T, read, readinto)
+%extend mio_b_##T {
+	long readinto(char *WBUF, size_t WBUFLEN)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_##T##_##read($self->h, WBUF, WBUFLEN));
+	}
+}
+%enddef
+%define MIO_B_READV(T)
+%extend mio_b_##T {
+	long readv(const struct iovec *WIOV, int WIOVCNT)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_##T##_readv($self->h, WIOV, WIOVCNT));
+	}
+}
+%enddef
+#else
+/* Lua strings are immutable: no reading into a caller's buffer. */
+%define MIO_B_READINTO(T, read, readinto)
+%enddef
+%define MIO_B_READV(T)
+%enddef
+#endif
+
+%define MIO_B_READ(T, read, readinto)
+%extend mio_b_##T {
+	mio_b_bytes read(size_t n)
+	{
+		mio_b_bytes none = { NULL, 0, 0 };
+		MIO_B_H($self, none);
+		int heap;
+		char *buf = mio_b_buf(n, &heap);
+		if (buf == NULL)
+			return none;
+		return mio_b_bytes_done(buf, heap, mio_##T##_##read($self->h, buf, n));
+	}
+}
+MIO_B_READINTO(T, read, readinto)
+%enddef
+
+%define MIO_B_WRITE(T, write)
+%extend mio_b_##T {
+	long write(const char *DATA, size_t DATALEN)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_##T##_##write($self->h, DATA, DATALEN));
+	}
+}
+%enddef
+
+%define MIO_B_WRITEV(T)
+%extend mio_b_##T {
+	long writev(const struct iovec *IOV, int IOVCNT)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_##T##_writev($self->h, IOV, IOVCNT));
+	}
+}
+%enddef
+
+%define MIO_B_ADDR_GETTER(T, name, kind)
+%extend mio_b_##T {
+	mio_b_addr name()
+	{
+		mio_b_addr a = mio_b_addr_empty();
+		MIO_B_H($self, a);
+		mio_b_set(mio_##T##_##name($self->h, &a.ss, &a.len));
+		return a;
+	}
+}
+%enddef
+
+%define MIO_B_UNADDR_GETTER(T, name)
+%extend mio_b_##T {
+	mio_b_addr name()
+	{
+		struct sockaddr_un un;
+		socklen_t len = sizeof(un);
+		memset(&un, 0, sizeof(un));
+		MIO_B_H($self, mio_b_addr_empty());
+		int rc = mio_##T##_##name($self->h, &un, &len);
+		return mio_b_addr_un(rc, &un, len);
+	}
+}
+%enddef
+
+%define MIO_B_BOOL_OPT(T, name)
+%extend mio_b_##T {
+	mio_b_ok set_##name(bool on)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, on));
+	}
+	bool name()
+	{
+		MIO_B_H($self, false);
+		bool on = false;
+		mio_b_set(mio_##T##_##name($self->h, &on));
+		return on;
+	}
+}
+%enddef
+
+%define MIO_B_U32_OPT(T, name)
+%extend mio_b_##T {
+	mio_b_ok set_##name(uint32_t v)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, v));
+	}
+	uint32_t name()
+	{
+		MIO_B_H($self, 0);
+		uint32_t v = 0;
+		mio_b_set(mio_##T##_##name($self->h, &v));
+		return v;
+	}
+}
+%enddef
+
+%define MIO_B_SHUTDOWN(T)
+%extend mio_b_##T {
+	mio_b_ok shutdown(int how)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_shutdown($self->h, how));
+	}
+}
+%enddef
+
+/* ------------------------------------------------------------------ */
+/* TCP                                                                 */
+/* ------------------------------------------------------------------ */
+
+%rename(TcpListener) mio_b_tcp_listener;
+%rename(TcpStream) mio_b_tcp_stream;
+%newobject mio_b_tcp_listener::bind;
+%newobject mio_b_tcp_stream::connect;
+
+MIO_B_COMMON(tcp_listener)
+MIO_B_TAKE_ERROR(tcp_listener)
+MIO_B_ADDR_GETTER(tcp_listener, local_addr, inet)
+MIO_B_U32_OPT(tcp_listener, ttl)
+
+%extend mio_b_tcp_listener {
+	static mio_b_tcp_listener *bind(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		mio_tcp_listener *h = NULL;
+		int rc = mio_tcp_listener_bind(ADDR, ADDRLEN, &h);
+		return mio_b_tcp_listener_wrap(rc, h);
+	}
+	mio_b_tcp_accept accept()
+	{
+		mio_b_tcp_accept r = { NULL, mio_b_addr_empty() };
+		MIO_B_H($self, r);
+		mio_tcp_stream *s = NULL;
+		int rc = mio_tcp_listener_accept($self->h, &s, &r.addr.ss, &r.addr.len);
+		r.stream = mio_b_tcp_stream_wrap(rc, s);
+		return r;
+	}
+}
+
+MIO_B_COMMON(tcp_stream)
+MIO_B_TAKE_ERROR(tcp_stream)
+MIO_B_ADDR_GETTER(tcp_stream, local_addr, inet)
+MIO_B_ADDR_GETTER(tcp_stream, peer_addr, inet)
+MIO_B_U32_OPT(tcp_stream, ttl)
+MIO_B_BOOL_OPT(tcp_stream, nodelay)
+MIO_B_SHUTDOWN(tcp_stream)
+MIO_B_READ(tcp_stream, read, readinto)
+MIO_B_READ(tcp_stream, peek, peek_into)
+MIO_B_READV(tcp_stream)
+MIO_B_WRITE(tcp_stream, write)
+MIO_B_WRITEV(tcp_stream)
+
+%extend mio_b_tcp_stream {
+	/* Starts a non-blocking connect: wait for WRITABLE, then check
+	 * take_error() or peer_addr(). */
+	static mio_b_tcp_stream *connect(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		mio_tcp_stream *h = NULL;
+		int rc = mio_tcp_stream_connect(ADDR, ADDRLEN, &h);
+		return mio_b_tcp_stream_wrap(rc, h);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* UDP                                                                 */
+/* ------------------------------------------------------------------ */
+
+%rename(UdpSocket) mio_b_udp_socket;
+%newobject mio_b_udp_socket::bind;
+
+MIO_B_COMMON(udp_socket)
+MIO_B_TAKE_ERROR(udp_socket)
+MIO_B_ADDR_GETTER(udp_socket, local_addr, inet)
+MIO_B_ADDR_GETTER(udp_socket, peer_addr, inet)
+MIO_B_READ(udp_socket, recv, recv_into)
+MIO_B_READ(udp_socket, peek, peek_into)
+MIO_B_WRITE(udp_socket, send)
+MIO_B_BOOL_OPT(udp_socket, broadcast)
+MIO_B_BOOL_OPT(udp_socket, multicast_loop_v4)
+MIO_B_BOOL_OPT(udp_socket, multicast_loop_v6)
+MIO_B_U32_OPT(udp_socket, multicast_ttl_v4)
+MIO_B_U32_OPT(udp_socket, ttl)
+
+%extend mio_b_udp_socket {
+	static mio_b_udp_socket *bind(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		mio_udp_socket *h = NULL;
+		int rc = mio_udp_socket_bind(ADDR, ADDRLEN, &h);
+		return mio_b_udp_socket_wrap(rc, h);
+	}
+	mio_b_ok connect(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_udp_socket_connect($self->h, ADDR, ADDRLEN));
+	}
+	long send_to(const char *DATA, size_t DATALEN, const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_udp_socket_send_to($self->h, DATA, DATALEN, ADDR, ADDRLEN));
+	}
+	mio_b_datafrom recv_from(size_t n)
+	{
+		mio_b_datafrom r = { { NULL, 0, 0 }, mio_b_addr_empty() };
+		MIO_B_H($self, r);
+		int heap;
+		char *buf = mio_b_buf(n, &heap);
+		if (buf == NULL)
+			return r;
+		long rc = mio_udp_socket_recv_from($self->h, buf, n, &r.addr.ss, &r.addr.len);
+		r.data = mio_b_bytes_done(buf, heap, rc);
+		return r;
+	}
+	mio_b_datafrom peek_from(size_t n)
+	{
+		mio_b_datafrom r = { { NULL, 0, 0 }, mio_b_addr_empty() };
+		MIO_B_H($self, r);
+		int heap;
+		char *buf = mio_b_buf(n, &heap);
+		if (buf == NULL)
+			return r;
+		long rc = mio_udp_socket_peek_from($self->h, buf, n, &r.addr.ss, &r.addr.len);
+		r.data = mio_b_bytes_done(buf, heap, rc);
+		return r;
+	}
+	/* Groups and interfaces as dotted quads ("0.0.0.0" or "" for any). */
+	mio_b_ok join_multicast_v4(const char *group, const char *iface = NULL)
+	{
+		MIO_B_H($self, -1);
+		struct in_addr g, i;
+		if (mio_b_set(mio_b_inet_pton4(group, &g)) < 0 ||
+		    mio_b_set(mio_b_inet_pton4(iface, &i)) < 0)
+			return -1;
+		return (int)mio_b_set(mio_udp_socket_join_multicast_v4($self->h, &g, &i));
+	}
+	mio_b_ok leave_multicast_v4(const char *group, const char *iface = NULL)
+	{
+		MIO_B_H($self, -1);
+		struct in_addr g, i;
+		if (mio_b_set(mio_b_inet_pton4(group, &g)) < 0 ||
+		    mio_b_set(mio_b_inet_pton4(iface, &i)) < 0)
+			return -1;
+		return (int)mio_b_set(mio_udp_socket_leave_multicast_v4($self->h, &g, &i));
+	}
+	mio_b_ok join_multicast_v6(const char *group, uint32_t ifindex = 0)
+	{
+		MIO_B_H($self, -1);
+		struct in6_addr g;
+		if (group == NULL || inet_pton(AF_INET6, group, &g) != 1)
+			return (int)mio_b_set(-EINVAL);
+		return (int)mio_b_set(mio_udp_socket_join_multicast_v6($self->h, &g, ifindex));
+	}
+	mio_b_ok leave_multicast_v6(const char *group, uint32_t ifindex = 0)
+	{
+		MIO_B_H($self, -1);
+		struct in6_addr g;
+		if (group == NULL || inet_pton(AF_INET6, group, &g) != 1)
+			return (int)mio_b_set(-EINVAL);
+		return (int)mio_b_set(mio_udp_socket_leave_multicast_v6($self->h, &g, ifindex));
+	}
+	bool only_v6()
+	{
+		MIO_B_H($self, false);
+		bool on = false;
+		mio_b_set(mio_udp_socket_only_v6($self->h, &on));
+		return on;
+	}
+#ifdef SWIGPYTHON
+	long recv_from_into(char *WBUF, size_t WBUFLEN, mio_b_addr *OUTADDR)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_udp_socket_recv_from($self->h, WBUF, WBUFLEN,
+							  &OUTADDR->ss, &OUTADDR->len));
+	}
+#endif
+}
+
+/* ------------------------------------------------------------------ */
+/* Unix domain sockets                                                 */
+/* ------------------------------------------------------------------ */
+
+%rename(UnixListener) mio_b_unix_listener;
+%rename(UnixStream) mio_b_unix_stream;
+%rename(UnixDatagram) mio_b_unix_datagram;
+%newobject mio_b_unix_listener::bind;
+%newobject mio_b_unix_stream::connect;
+%newobject mio_b_unix_datagram::bind;
+%newobject mio_b_unix_datagram::unbound;
+
+MIO_B_COMMON(unix_listener)
+MIO_B_TAKE_ERROR(unix_listener)
+MIO_B_UNADDR_GETTER(unix_listener, local_addr)
+
+%extend mio_b_unix_listener {
+	/* A path (or, leading NUL, an abstract name); the caller unlinks it. */
+	static mio_b_unix_listener *bind(const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	{
+		mio_unix_listener *h = NULL;
+		int rc = mio_unix_listener_bind_addr(UNADDR, UNLEN, &h);
+		return mio_b_unix_listener_wrap(rc, h);
+	}
+	mio_b_unix_accept accept()
+	{
+		mio_b_unix_accept r = { NULL, mio_b_addr_empty() };
+		MIO_B_H($self, r);
+		struct sockaddr_un un;
+		socklen_t len = sizeof(un);
+		mio_unix_stream *s = NULL;
+		memset(&un, 0, sizeof(un));
+		int rc = mio_unix_listener_accept($self->h, &s, &un, &len);
+		r.stream = mio_b_unix_stream_wrap(rc, s);
+		if (r.stream != NULL)
+			r.addr = mio_b_addr_un(0, &un, len);
+		return r;
+	}
+}
+
+MIO_B_COMMON(unix_stream)
+MIO_B_TAKE_ERROR(unix_stream)
+MIO_B_UNADDR_GETTER(unix_stream, local_addr)
+MIO_B_UNADDR_GETTER(unix_stream, peer_addr)
+MIO_B_SHUTDOWN(unix_stream)
+MIO_B_READ(unix_stream, read, readinto)
+MIO_B_READV(unix_stream)
+MIO_B_WRITE(unix_stream, write)
+MIO_B_WRITEV(unix_stream)
+
+%extend mio_b_unix_stream {
+	static mio_b_unix_stream *connect(const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	{
+		mio_unix_stream *h = NULL;
+		int rc = mio_unix_stream_connect_addr(UNADDR, UNLEN, &h);
+		return mio_b_unix_stream_wrap(rc, h);
+	}
+	static mio_b_pair_unix_stream pair()
+	{
+		mio_unix_stream *a = NULL, *b = NULL;
+		mio_b_pair_unix_stream p = { NULL, NULL };
+		int rc = mio_unix_stream_pair(&a, &b);
+		MIO_B_PAIR_DONE(p, rc, a, b, unix_stream, unix_stream);
+		return p;
+	}
+}
+
+MIO_B_COMMON(unix_datagram)
+MIO_B_TAKE_ERROR(unix_datagram)
+MIO_B_UNADDR_GETTER(unix_datagram, local_addr)
+MIO_B_UNADDR_GETTER(unix_datagram, peer_addr)
+MIO_B_SHUTDOWN(unix_datagram)
+MIO_B_READ(unix_datagram, recv, recv_into)
+MIO_B_WRITE(unix_datagram, send)
+
+%extend mio_b_unix_datagram {
+	static mio_b_unix_datagram *bind(const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	{
+		mio_unix_datagram *h = NULL;
+		int rc = mio_unix_datagram_bind_addr(UNADDR, UNLEN, &h);
+		return mio_b_unix_datagram_wrap(rc, h);
+	}
+	static mio_b_unix_datagram *unbound()
+	{
+		mio_unix_datagram *h = NULL;
+		int rc = mio_unix_datagram_unbound(&h);
+		return mio_b_unix_datagram_wrap(rc, h);
+	}
+	static mio_b_pair_unix_datagram pair()
+	{
+		mio_unix_datagram *a = NULL, *b = NULL;
+		mio_b_pair_unix_datagram p = { NULL, NULL };
+		int rc = mio_unix_datagram_pair(&a, &b);
+		MIO_B_PAIR_DONE(p, rc, a, b, unix_datagram, unix_datagram);
+		return p;
+	}
+	mio_b_ok connect(const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_unix_datagram_connect_addr($self->h, UNADDR, UNLEN));
+	}
+	long send_to(const char *DATA, size_t DATALEN, const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	{
+		MIO_B_H($self, -1);
+		return mio_b_set(mio_unix_datagram_send_to_addr($self->h, DATA, DATALEN, UNADDR, UNLEN));
+	}
+	mio_b_datafrom recv_from(size_t n)
+	{
+		mio_b_datafrom r = { { NULL, 0, 0 }, mio_b_addr_empty() };
+		MIO_B_H($self, r);
+		int heap;
+		char *buf = mio_b_buf(n, &heap);
+		if (buf == NULL)
+			return r;
+		struct sockaddr_un un;
+		socklen_t len = sizeof(un);
+		memset(&un, 0, sizeof(un));
+		long rc = mio_unix_datagram_recv_from($self->h, buf, n, &un, &len);
+		r.data = mio_b_bytes_done(buf, heap, rc);
+		if (rc >= 0)
+			r.addr = mio_b_addr_un(0, &un, len);
+		return r;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Pipes: mio.pipe() returns (Sender, Receiver)                        */
+/* ------------------------------------------------------------------ */
+
+%rename(Sender) mio_b_pipe_sender;
+%rename(Receiver) mio_b_pipe_receiver;
+
+MIO_B_COMMON(pipe_sender)
+MIO_B_WRITE(pipe_sender, write)
+MIO_B_WRITEV(pipe_sender)
+MIO_B_COMMON(pipe_receiver)
+MIO_B_READ(pipe_receiver, read, readinto)
+MIO_B_READV(pipe_receiver)
+
+%extend mio_b_pipe_sender {
+	mio_b_ok set_nonblocking(bool on)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_pipe_sender_set_nonblocking($self->h, on));
+	}
+}
+%extend mio_b_pipe_receiver {
+	mio_b_ok set_nonblocking(bool on)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_pipe_receiver_set_nonblocking($self->h, on));
+	}
+}
+
+#ifdef SWIGPYTHON
+%include "mio_python_extra.i"
+#endif

@@ -1,0 +1,438 @@
+/*
+ * mio_python.i - Python 3 conversions for bindings/mio.i.
+ *
+ * Addresses are what the socket module uses: ("127.0.0.1", 8080),
+ * ("::1", 80, flowinfo, scope_id), and path strings for Unix sockets
+ * (bytes for abstract names, '' for an unnamed socket).  Data in is any
+ * bytes-like object (buffer protocol, no copy); data out is bytes.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+%{
+#include <netdb.h>
+
+/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...). */
+#define MIO_B_RAISE(e)                                 \
+	do {                                           \
+		errno = (e);                           \
+		PyErr_SetFromErrno(PyExc_OSError);     \
+		SWIG_fail;                             \
+	} while (0)
+
+/* poll() lets other threads run (one of them may hold the Waker). */
+#define MIO_B_BLOCKING_BEGIN Py_BEGIN_ALLOW_THREADS
+#define MIO_B_BLOCKING_END   Py_END_ALLOW_THREADS
+
+/* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
+ * Numeric hosts are parsed directly; names go through getaddrinfo.
+ * Returns 0, or -1 with a Python exception set. */
+static int mio_b_py_sockaddr(PyObject *o, struct sockaddr_storage *ss, socklen_t *len)
+{
+	if (!PyTuple_Check(o) || (PyTuple_GET_SIZE(o) != 2 && PyTuple_GET_SIZE(o) != 4)) {
+		PyErr_Format(PyExc_TypeError,
+			     "address must be a (host, port) or (host, port, flowinfo, scope_id) tuple, not %.100s",
+			     Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	int v6only = PyTuple_GET_SIZE(o) == 4;
+	const char *host = PyUnicode_Check(PyTuple_GET_ITEM(o, 0))
+				   ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(o, 0)) : NULL;
+	if (host == NULL) {
+		if (!PyErr_Occurred())
+			PyErr_SetString(PyExc_TypeError, "address host must be a str");
+		return -1;
+	}
+	unsigned long port = 0, flow = 0, scope = 0;
+	if (!PyLong_Check(PyTuple_GET_ITEM(o, 1))) {
+		PyErr_SetString(PyExc_TypeError, "address port must be an int");
+		return -1;
+	}
+	port = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(o, 1));
+	if (PyErr_Occurred() || port > 65535) {
+		PyErr_Clear();
+		PyErr_SetString(PyExc_OverflowError, "port must be 0-65535");
+		return -1;
+	}
+	if (v6only) {
+		flow = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(o, 2));
+		if (!PyErr_Occurred())
+			scope = PyLong_AsUnsignedLong(PyTuple_GET_ITEM(o, 3));
+		if (PyErr_Occurred())
+			return -1;
+	}
+
+	memset(ss, 0, sizeof(*ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	if (*host == '\0') {
+		if (v6only) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_addr = in6addr_any;
+		} else {
+			in4->sin_family = AF_INET;
+			in4->sin_addr.s_addr = htonl(INADDR_ANY);
+		}
+	} else if (!v6only && inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+	} else if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+	} else {
+		struct addrinfo hints, *res = NULL;
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = v6only ? AF_INET6 : AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		int rc;
+		Py_BEGIN_ALLOW_THREADS
+		rc = getaddrinfo(host, NULL, &hints, &res);
+		Py_END_ALLOW_THREADS
+		if (rc != 0 || res == NULL || res->ai_addrlen > sizeof(*ss)) {
+			PyErr_Format(PyExc_OSError, "cannot resolve %.200s: %s", host, gai_strerror(rc));
+			if (res != NULL)
+				freeaddrinfo(res);
+			return -1;
+		}
+		memcpy(ss, res->ai_addr, res->ai_addrlen);
+		freeaddrinfo(res);
+	}
+	if (ss->ss_family == AF_INET) {
+		in4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in4);
+	} else {
+		in6->sin6_port = htons((uint16_t)port);
+		if (v6only) {
+			in6->sin6_flowinfo = htonl((uint32_t)flow);
+			in6->sin6_scope_id = (uint32_t)scope;
+		}
+		*len = sizeof(*in6);
+	}
+	return 0;
+}
+
+/* A str, bytes or os.PathLike path to a sockaddr_un.  A leading NUL makes
+ * an abstract name, whose length is exact; a path gets its terminator. */
+static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *len)
+{
+	PyObject *b = NULL;
+	PyObject *p = PyOS_FSPath(o);
+	if (p == NULL)
+		return -1;
+	if (PyUnicode_Check(p))
+		b = PyUnicode_EncodeFSDefault(p);
+	else
+		b = p, Py_INCREF(b);
+	Py_DECREF(p);
+	if (b == NULL)
+		return -1;
+	char *s;
+	Py_ssize_t n;
+	if (PyBytes_AsStringAndSize(b, &s, &n) < 0) {
+		Py_DECREF(b);
+		return -1;
+	}
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	int abstract = n > 0 && s[0] == '\0';
+	if ((size_t)n + (abstract ? 0 : 1) > sizeof(un->sun_path) || (!abstract && memchr(s, 0, n))) {
+		Py_DECREF(b);
+		errno = (size_t)n + 1 > sizeof(un->sun_path) ? ENAMETOOLONG : EINVAL;
+		PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, o);
+		return -1;
+	}
+	memcpy(un->sun_path, s, (size_t)n);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + (abstract ? 0 : 1));
+	Py_DECREF(b);
+	return 0;
+}
+
+static PyObject *mio_b_py_addr(const mio_b_addr *a)
+{
+	char host[INET6_ADDRSTRLEN];
+	switch (a->ss.ss_family) {
+	case AF_INET: {
+		const struct sockaddr_in *in4 = (const struct sockaddr_in *)&a->ss;
+		inet_ntop(AF_INET, &in4->sin_addr, host, sizeof(host));
+		return Py_BuildValue("(si)", host, (int)ntohs(in4->sin_port));
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&a->ss;
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		return Py_BuildValue("(siII)", host, (int)ntohs(in6->sin6_port),
+				     (unsigned)ntohl(in6->sin6_flowinfo), (unsigned)in6->sin6_scope_id);
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		size_t n = a->len > off ? a->len - off : 0;
+		if (n > sizeof(un->sun_path))
+			n = sizeof(un->sun_path);
+		if (n > 0 && un->sun_path[0] == '\0')
+			return PyBytes_FromStringAndSize(un->sun_path, (Py_ssize_t)n);
+		return PyUnicode_DecodeFSDefaultAndSize(un->sun_path,
+							(Py_ssize_t)strnlen(un->sun_path, n));
+	}
+	default:
+		Py_RETURN_NONE;
+	}
+}
+
+static PyObject *mio_b_py_bytes(mio_b_bytes *b)
+{
+	PyObject *o = PyBytes_FromStringAndSize(b->p, (Py_ssize_t)b->n);
+	mio_b_bytes_free(b);
+	return o;
+}
+
+/* (a, b) as a tuple, stealing both references; NULL if either is. */
+static PyObject *mio_b_py_pair(PyObject *a, PyObject *b)
+{
+	if (a == NULL || b == NULL) {
+		Py_XDECREF(a);
+		Py_XDECREF(b);
+		return NULL;
+	}
+	PyObject *t = PyTuple_New(2);
+	if (t == NULL) {
+		Py_DECREF(a);
+		Py_DECREF(b);
+		return NULL;
+	}
+	PyTuple_SET_ITEM(t, 0, a);
+	PyTuple_SET_ITEM(t, 1, b);
+	return t;
+}
+
+static void mio_b_py_release(Py_buffer *views, int n)
+{
+	for (int i = 0; i < n; i++)
+		PyBuffer_Release(&views[i]);
+	PyMem_Free(views);
+}
+
+/* A sequence of buffers to an iovec array (PyMem), views held until
+ * mio_b_py_release.  Returns the count, or -1 with an exception set. */
+static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer **views)
+{
+	PyObject *fast = PySequence_Fast(seq, "expected a sequence of buffers");
+	if (fast == NULL)
+		return -1;
+	Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+	if (n > 1024) {
+		Py_DECREF(fast);
+		PyErr_SetString(PyExc_ValueError, "at most 1024 buffers (IOV_MAX)");
+		return -1;
+	}
+	*iov = PyMem_Malloc(sizeof(**iov) * (size_t)(n ? n : 1));
+	*views = PyMem_Malloc(sizeof(**views) * (size_t)(n ? n : 1));
+	if (*iov == NULL || *views == NULL) {
+		PyMem_Free(*iov);
+		PyMem_Free(*views);
+		*iov = NULL;
+		*views = NULL;
+		Py_DECREF(fast);
+		PyErr_NoMemory();
+		return -1;
+	}
+	for (Py_ssize_t i = 0; i < n; i++) {
+		if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(fast, i), &(*views)[i], flags) < 0) {
+			mio_b_py_release(*views, (int)i);
+			PyMem_Free(*iov);
+			*iov = NULL;
+			*views = NULL;
+			Py_DECREF(fast);
+			return -1;
+		}
+		(*iov)[i].iov_base = (*views)[i].buf;
+		(*iov)[i].iov_len = (size_t)(*views)[i].len;
+	}
+	Py_DECREF(fast);
+	return (int)n;
+}
+%}
+
+/* ---- arguments ---------------------------------------------------- */
+
+%typemap(in) mio_token {
+	if (!PyLong_Check($input))
+		SWIG_exception_fail(SWIG_TypeError, "token must be an int");
+	unsigned long long v = PyLong_AsUnsignedLongLong($input);
+	if (v == (unsigned long long)-1 && PyErr_Occurred())
+		SWIG_fail;
+	if (v > (unsigned long long)UINTPTR_MAX)
+		SWIG_exception_fail(SWIG_OverflowError, "token does not fit a pointer");
+	$1 = (mio_token)v;
+}
+%typemap(out) mio_token "$result = PyLong_FromUnsignedLongLong((unsigned long long)$1);"
+
+%typemap(in) int SOURCE {
+	$1 = PyObject_AsFileDescriptor($input);
+	if ($1 < 0)
+		SWIG_fail;
+}
+
+%typemap(default) const struct timespec *TIMEOUT "$1 = NULL;"
+%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else {
+		double d = PyFloat_AsDouble($input);
+		if (d == -1.0 && PyErr_Occurred())
+			SWIG_fail;
+		if (!(d >= 0.0))
+			SWIG_exception_fail(SWIG_ValueError, "timeout must be a non-negative number or None");
+		if (d >= 4e9) {
+			$1 = NULL;  /* longer than any poll(2) can wait: forever */
+		} else {
+			ts.tv_sec = (time_t)d;
+			ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+			if (ts.tv_nsec > 999999999L)
+				ts.tv_nsec = 999999999L;
+			$1 = &ts;
+		}
+	}
+}
+
+%typemap(in) (const struct sockaddr *ADDR, socklen_t ADDRLEN) (struct sockaddr_storage ss, socklen_t sslen) {
+	if (mio_b_py_sockaddr($input, &ss, &sslen) < 0)
+		SWIG_fail;
+	$1 = (struct sockaddr *)&ss;
+	$2 = sslen;
+}
+
+%typemap(in) (const struct sockaddr_un *UNADDR, socklen_t UNLEN) (struct sockaddr_un un, socklen_t unlen) {
+	if (mio_b_py_sockaddr_un($input, &un, &unlen) < 0)
+		SWIG_fail;
+	$1 = &un;
+	$2 = unlen;
+}
+
+%typemap(in) (const char *DATA, size_t DATALEN) (Py_buffer view, int got = 0) {
+	if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0)
+		SWIG_fail;
+	got = 1;
+	$1 = ($1_ltype)view.buf;
+	$2 = (size_t)view.len;
+}
+%typemap(freearg) (const char *DATA, size_t DATALEN) {
+	if (got$argnum)
+		PyBuffer_Release(&view$argnum);
+}
+
+%typemap(in) (char *WBUF, size_t WBUFLEN) (Py_buffer wview, int wgot = 0) {
+	if (PyObject_GetBuffer($input, &wview, PyBUF_WRITABLE) < 0)
+		SWIG_fail;
+	wgot = 1;
+	$1 = (char *)wview.buf;
+	$2 = (size_t)wview.len;
+}
+%typemap(freearg) (char *WBUF, size_t WBUFLEN) {
+	if (wgot$argnum)
+		PyBuffer_Release(&wview$argnum);
+}
+
+%typemap(in) (const struct iovec *IOV, int IOVCNT) (struct iovec *iov = NULL, Py_buffer *views = NULL, int nviews = 0) {
+	nviews = mio_b_py_iov($input, PyBUF_SIMPLE, &iov, &views);
+	if (nviews < 0)
+		SWIG_fail;
+	$1 = iov;
+	$2 = nviews;
+}
+%typemap(freearg) (const struct iovec *IOV, int IOVCNT) {
+	if (views$argnum != NULL)
+		mio_b_py_release(views$argnum, nviews$argnum);
+	PyMem_Free(iov$argnum);
+}
+
+%typemap(in) (const struct iovec *WIOV, int WIOVCNT) (struct iovec *iov = NULL, Py_buffer *views = NULL, int nviews = 0) {
+	nviews = mio_b_py_iov($input, PyBUF_WRITABLE, &iov, &views);
+	if (nviews < 0)
+		SWIG_fail;
+	$1 = iov;
+	$2 = nviews;
+}
+%typemap(freearg) (const struct iovec *WIOV, int WIOVCNT) {
+	if (views$argnum != NULL)
+		mio_b_py_release(views$argnum, nviews$argnum);
+	PyMem_Free(iov$argnum);
+}
+
+%typemap(in, numinputs=0) mio_b_addr *OUTADDR (mio_b_addr outaddr) {
+	memset(&outaddr, 0, sizeof(outaddr));
+	outaddr.len = sizeof(outaddr.ss);
+	$1 = &outaddr;
+}
+%typemap(argout) mio_b_addr *OUTADDR {
+	$result = mio_b_py_pair($result, mio_b_py_addr($1));
+	if ($result == NULL)
+		SWIG_fail;
+}
+
+/* ---- results ------------------------------------------------------ */
+
+%typemap(out) mio_b_ok "(void)$1; $result = Py_None; Py_INCREF(Py_None);"
+
+%typemap(out) mio_b_addr {
+	$result = mio_b_py_addr(&$1);
+	if ($result == NULL)
+		SWIG_fail;
+}
+
+%typemap(out) mio_b_bytes {
+	$result = mio_b_py_bytes(&$1);
+	if ($result == NULL)
+		SWIG_fail;
+}
+
+%typemap(out) mio_b_datafrom {
+	$result = mio_b_py_pair(mio_b_py_bytes(&$1.data), mio_b_py_addr(&$1.addr));
+	if ($result == NULL)
+		SWIG_fail;
+}
+
+%typemap(out) mio_b_tcp_accept {
+	$result = mio_b_py_pair(SWIG_NewPointerObj($1.stream, $descriptor(mio_b_tcp_stream *), SWIG_POINTER_OWN),
+				mio_b_py_addr(&$1.addr));
+	if ($result == NULL)
+		SWIG_fail;
+}
+%typemap(out) mio_b_unix_accept {
+	$result = mio_b_py_pair(SWIG_NewPointerObj($1.stream, $descriptor(mio_b_unix_stream *), SWIG_POINTER_OWN),
+				mio_b_py_addr(&$1.addr));
+	if ($result == NULL)
+		SWIG_fail;
+}
+
+%define MIO_B_PY_PAIR(PT, TA, TB)
+%typemap(out) PT {
+	$result = mio_b_py_pair(SWIG_NewPointerObj($1.a, $descriptor(TA *), SWIG_POINTER_OWN),
+				SWIG_NewPointerObj($1.b, $descriptor(TB *), SWIG_POINTER_OWN));
+	if ($result == NULL)
+		SWIG_fail;
+}
+%enddef
+MIO_B_PY_PAIR(mio_b_pair_pipe, mio_b_pipe_sender, mio_b_pipe_receiver)
+MIO_B_PY_PAIR(mio_b_pair_unix_stream, mio_b_unix_stream, mio_b_unix_stream)
+MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram)
+
+/* All events as Event copies, built in one call: iterating a list is the
+ * fastest loop CPython has. */
+%typemap(out) mio_b_evlist {
+	size_t n = mio_events_len($1.ev);
+	PyObject *list = PyList_New((Py_ssize_t)n);
+	if (list == NULL)
+		SWIG_fail;
+	for (size_t i = 0; i < n; i++) {
+		mio_b_event *e = mio_b_event_new(mio_events_get($1.ev, i));
+		PyObject *o = e ? SWIG_NewPointerObj(e, $descriptor(mio_b_event *), SWIG_POINTER_OWN)
+				: PyErr_NoMemory();
+		if (o == NULL) {
+			Py_DECREF(list);
+			SWIG_fail;
+		}
+		PyList_SET_ITEM(list, (Py_ssize_t)i, o);
+	}
+	$result = PyObject_GetIter(list);
+	Py_DECREF(list);
+	if ($result == NULL)
+		SWIG_fail;
+}
