@@ -488,29 +488,38 @@ START_TEST(test_backend_reregister_from_other_thread_during_wait)
 END_TEST
 
 /*
- * The waiting thread hands each readable event to a worker thread that
- * reads to EAGAIN while the waiter is already back in its wait, and a
- * third thread writes one byte at a time.  Every byte must be read: a
- * lost re-arm would leave the waiter asleep with data in the pipe (each
- * wait is bounded, so that shows as a failure, not a hang).
+ * The waiting thread hands each readable event to a reader thread, which
+ * reads to EAGAIN while the waiter is already back in its wait; a writer
+ * thread writes one byte, then waits until the reader has it before
+ * writing the next.  So the re-arm usually lands while the waiter sleeps
+ * with the fd disarmed, and only a wakeup from the re-arm gets the next
+ * byte reported.  Each wait is bounded: a lost re-arm fails, not hangs.
  */
-#define STREAM_BYTES 3000
+#define STREAM_BYTES 300
 
 struct relay {
 	mio_pipe_sender   *tx;
 	mio_pipe_receiver *rx;
 	mio_waker         *done;
-	sem_t              go;
+	sem_t              go, consumed;
 	atomic_bool        stop;
 	atomic_size_t      got;
 };
 
+static void sem_wait_eintr(sem_t *s)
+{
+	while (sem_wait(s) < 0)
+		;
+}
+
 static void *writer_main(void *arg)
 {
 	struct relay *r = arg;
-	for (int i = 0; i < STREAM_BYTES; i++)
+	for (int i = 0; i < STREAM_BYTES && !atomic_load(&r->stop); i++) {
 		if (mio_pipe_sender_write(r->tx, "w", 1) != 1)
 			break;
+		sem_wait_eintr(&r->consumed);
+	}
 	return NULL;
 }
 
@@ -518,11 +527,12 @@ static void *reader_main(void *arg)
 {
 	struct relay *r = arg;
 	for (;;) {
-		while (sem_wait(&r->go) < 0)
-			;
+		sem_wait_eintr(&r->go);
 		if (atomic_load(&r->stop))
 			return NULL;
 		size_t n = drain_rx(r->rx);
+		for (size_t i = 0; i < n; i++)
+			sem_post(&r->consumed);
 		if (atomic_fetch_add(&r->got, n) + n >= STREAM_BYTES)
 			ck_assert_ok(mio_waker_wake(r->done));
 	}
@@ -536,6 +546,7 @@ START_TEST(test_backend_rearm_from_other_thread_loses_nothing)
 	ck_assert_ok(mio_pipe_new(&r.tx, &r.rx));
 	ck_assert_ok(mio_waker_new(f.reg, 99, &r.done));
 	ck_assert_int_eq(sem_init(&r.go, 0, 0), 0);
+	ck_assert_int_eq(sem_init(&r.consumed, 0, 0), 0);
 	ck_assert_ok(mio_registry_register(f.reg, mio_pipe_receiver_fd(r.rx), 1, MIO_READABLE));
 
 	pthread_t wr, rd;
@@ -559,11 +570,13 @@ START_TEST(test_backend_rearm_from_other_thread_loses_nothing)
 	}
 	atomic_store(&r.stop, true);
 	sem_post(&r.go);
+	sem_post(&r.consumed);
 	pthread_join(wr, NULL);
 	pthread_join(rd, NULL);
 	ck_assert_uint_eq(atomic_load(&r.got), STREAM_BYTES);
 
 	sem_destroy(&r.go);
+	sem_destroy(&r.consumed);
 	mio_waker_free(r.done);
 	mio_pipe_sender_free(r.tx);
 	mio_pipe_receiver_free(r.rx);
