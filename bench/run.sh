@@ -10,8 +10,8 @@
 # checks the result lines, nothing else (CI's 60-bench-smoke.sh).
 #
 # Wall-clock figures are medians of BENCH_RUNS (5) runs, pinned with
-# taskset to BENCH_CPU (1), the systems interleaved run by run so that load
-# from elsewhere falls on all of them alike.  Instructions (callgrind),
+# taskset to BENCH_CPU (1), the systems interleaved run by run (in a
+# rotating order) so that load from elsewhere falls on all of them alike.  Instructions (callgrind),
 # syscalls (strace) and allocations (libmalloccount.so) are counted at N and
 # 2N round trips and differenced, so start-up cancels out; they do not
 # depend on load.
@@ -104,8 +104,13 @@ median() { sort -g "$1" | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; el
 
 echo "measuring: $RUNS runs of W1 ($W1_N round trips), W2 (F=1000 and F=max, $W2_ITERS iterations), W3 ($W3_N pairs)" >&2
 echo "systems:$present; pinned: ${pin[*]:-no}; load: $(uptime | sed 's/.*load average/load average/')" >&2
+read -r -a order <<<"$present"
+k=${#order[@]}
 for r in $(seq "$RUNS"); do
-	for s in $present; do
+	# Each run starts with a different system, so no system is always
+	# first (or last) after another one's set-up or exit.
+	for j in $(seq 0 $((k - 1))); do
+		s=${order[$(( (j + r) % k ))]}
 		l=$(run1 "$s" w1 "$W1_N");               field ns_per_op "$l" >>"$T/$s.w1"
 		l=$(run1 "$s" w2 1000 "$W2_ITERS");      field us_per_op "$l" >>"$T/$s.w2a"
 		l=$(run1 "$s" w2 max "$W2_ITERS");       field us_per_op "$l" >>"$T/$s.w2b"
@@ -116,10 +121,16 @@ for r in $(seq "$RUNS"); do
 done
 
 # Counted figures: callgrind Ir, syscalls and allocations, N vs 2N.
-cg_total() {  # total instructions of one run
-	valgrind --tool=callgrind --callgrind-out-file="$T/cg.out" "$@" >/dev/null 2>"$T/cg.err" ||
+cg_total() {  # cg_total OUTFILE PROGRAM ARGS...: total instructions of one run
+	local out=$1; shift
+	valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>"$T/cg.err" ||
 		{ cat "$T/cg.err" >&2; exit 1; }
-	sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$T/cg.out"
+	sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$out"
+}
+cg_self() {  # self Ir per function of one callgrind run, "count<TAB>function"
+	callgrind_annotate --threshold=100 "$1" 2>/dev/null |
+		sed -n 's/^ *\([0-9,]*\) ([ 0-9.]*%)  *\([^ ].*\[.*\]\)$/\1\t\2/p' |
+		tr -d , | sed 's#\t[^ ]*/\([^/ ]*:\)#\t\1#; s#\[.*/#[#'
 }
 sc_total() {  # total syscalls of one run
 	strace -f -c -o "$T/st.out" "$@" >/dev/null
@@ -131,7 +142,7 @@ N=$CG_N; N2=$((2 * CG_N))
 for s in $present; do
 	b=$(bin_of "$s")
 	if [ -n "$have_valgrind" ]; then
-		a=$(cg_total "$b" w1 $N); c=$(cg_total "$b" w1 $N2)
+		a=$(cg_total "$T/cg.$s.1" "$b" w1 $N); c=$(cg_total "$T/cg.$s.2" "$b" w1 $N2)
 		echo $(( (c - a) / N )) >"$T/$s.ir"
 	fi
 	if [ -n "$have_strace" ]; then
@@ -178,9 +189,23 @@ cat <<EOF
 Wall-clock columns: median of $RUNS runs, ${pin[*]:-unpinned}; x = ratio to raw epoll (same run).
 W1: ns per ping-pong round trip ($W1_N). W2: us per iteration (100 random pairs written,
 all drained, $W2_ITERS iterations); setup: registering all F plus one zero-timeout wait.
-W3: ns per register+deregister of one fd ($W3_N); libev and libuv only queue the change
-(no syscall until the next loop iteration, see sc/W3).
+W3: ns per register+deregister of one fd ($W3_N). libev only queues the change (no syscall
+until the next loop iteration); libuv queues the add too, and its start and stop each make an
+epoll_ctl(DEL) that fails with ENOENT (see sc/W3): neither ever registers the fd.
 Ir/rt: callgrind instructions per W1 round trip, (Ir at $N2 - Ir at $N) / $N.
 sc/rt, sc/W3: syscalls per W1 round trip and per W3 pair (strace -c -f, N vs 2N).
 allocs: malloc-family calls in the W1 steady state (20000 round trips) / in W2 (200 iterations).
 EOF
+
+# Where the instructions go: self Ir per W1 round trip of each function,
+# libmio and raw epoll side by side, from the same callgrind runs.
+if [ -n "$have_valgrind" ] && command -v callgrind_annotate >/dev/null; then
+	echo
+	echo "callgrind, self instructions per W1 round trip by function:"
+	for s in epoll libmio; do
+		cg_self "$T/cg.$s.1" >"$T/self.$s.1"; cg_self "$T/cg.$s.2" >"$T/self.$s.2"
+		awk -F'\t' -v n=$N -v s="$s" 'NR == FNR { a[$2] = $1; next }
+			{ d = ($1 - a[$2]) / n; if (d >= 0.5) printf "  %-7s %6.1f  %s\n", s, d, $2 }' \
+			"$T/self.$s.1" "$T/self.$s.2" | sort -k2,2nr
+	done
+fi
