@@ -1,0 +1,33 @@
+#!/bin/sh
+# Runs examples/lua/echo_server.lua from the build tree on a free port
+# (127.0.0.1:0; it prints the port it got) and checks it with
+# ../python/echo_client.py (stdlib only).  Also used by .ci/steps/30-bindings-install.sh against
+# an installed module: ECHO_SERVER and PYTHON may be overridden.
+set -u
+: "${LUA:=lua5.4}"
+: "${PYTHON:=python3}"
+: "${top_srcdir:=$(dirname "$0")/../..}"
+here=$(cd "$(dirname "$0")" && pwd)
+server=${ECHO_SERVER:-$top_srcdir/examples/lua/echo_server.lua}
+
+command -v "$PYTHON" >/dev/null || { echo "no $PYTHON for the client: skipped"; exit 77; }
+tmp=$(mktemp -d) || exit 99
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+"$LUA" "$server" 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
+pid=$!
+port=
+for _ in $(seq 1 100); do
+	port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$tmp/out")
+	[ -n "$port" ] && break
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.1
+done
+if [ -z "$port" ]; then
+	echo "echo server did not start:"; cat "$tmp/out" "$tmp/err"
+	exit 1
+fi
+echo "lua echo server on port $port"
+timeout 120 "$PYTHON" "$here/../python/echo_client.py" 127.0.0.1 "$port"
+rc=$?
+kill -0 $pid 2>/dev/null || { echo "server died:"; cat "$tmp/err"; rc=1; }
+exit $rc

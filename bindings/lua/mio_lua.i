@@ -1,0 +1,244 @@
+/*
+ * mio_lua.i - Lua 5.4 conversions for bindings/mio.i.
+ *
+ * Addresses are "127.0.0.1:8080" / "[::1]:80" strings (mio_addr_parse and
+ * mio_addr_format) and path strings for Unix sockets (a leading "\0" for
+ * abstract names, "" for an unnamed socket).  Data is Lua strings.
+ * Integers stay integers: tokens, fds, counts and flags use
+ * lua_tointegerx/lua_pushinteger, not SWIG's lua_Number defaults, so 7 is
+ * not 7.0 and a 64-bit token (2^63 + 5 is math.mininteger + 5) survives.
+ * Failure returns nil, message, errno, like luaposix.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+
+%{
+#define MIO_B_RAISE(e) return mio_b_lua_fail(L, (e))
+#define MIO_B_BLOCKING_BEGIN
+#define MIO_B_BLOCKING_END
+
+static int mio_b_lua_fail(lua_State *L, int e)
+{
+	lua_pushnil(L);
+	lua_pushstring(L, strerror(e));
+	lua_pushinteger(L, e);
+	return 3;
+}
+
+/* An integer, or a float with an exact integer value. */
+static int mio_b_lua_isint(lua_State *L, int idx)
+{
+	int ok = 0;
+	if (lua_type(L, idx) == LUA_TNUMBER)
+		(void)lua_tointegerx(L, idx, &ok);
+	return ok;
+}
+
+static void mio_b_lua_pushaddr(lua_State *L, const mio_b_addr *a)
+{
+	if (a->ss.ss_family == AF_UNIX) {
+		const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
+		size_t off = offsetof(struct sockaddr_un, sun_path);
+		size_t n = a->len > off ? a->len - off : 0;
+		if (n > sizeof(un->sun_path))
+			n = sizeof(un->sun_path);
+		if (n > 0 && un->sun_path[0] != '\0')
+			n = strnlen(un->sun_path, n);
+		lua_pushlstring(L, un->sun_path, n);
+		return;
+	}
+	char buf[INET6_ADDRSTRLEN + 32];
+	if (mio_addr_format((const struct sockaddr *)&a->ss, a->len, buf, sizeof(buf)) < 0)
+		lua_pushnil(L);
+	else
+		lua_pushstring(L, buf);
+}
+
+static void mio_b_lua_pushbytes(lua_State *L, mio_b_bytes *b)
+{
+	lua_pushlstring(L, b->p ? b->p : "", b->n);
+	mio_b_bytes_free(b);
+}
+
+/* The iterator events:iter() returns.  Upvalues: the Events userdata (so
+ * the buffer outlives the loop), its mio_events, the Event type, the next
+ * index. */
+static int mio_b_lua_events_next(lua_State *L)
+{
+	mio_events *ev = lua_touserdata(L, lua_upvalueindex(2));
+	swig_type_info *type = lua_touserdata(L, lua_upvalueindex(3));
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(4));
+	const mio_event *e = mio_events_get(ev, (size_t)i);
+	if (e == NULL)
+		return 0;
+	mio_b_event *copy = mio_b_event_new(e);
+	if (copy == NULL)
+		return luaL_error(L, "out of memory");
+	lua_pushinteger(L, i + 1);
+	lua_replace(L, lua_upvalueindex(4));
+	SWIG_NewPointerObj(L, copy, type, 1);
+	return 1;
+}
+%}
+
+/* ---- integers ----------------------------------------------------- */
+
+%typemap(in, checkfn="mio_b_lua_isint") int, long, unsigned int, size_t, uint32_t, mio_interest
+	"$1 = ($1_ltype)lua_tointeger(L, $input);"
+%typemap(out) int, long, unsigned int, size_t, uint32_t
+	"lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
+
+%typemap(in, checkfn="mio_b_lua_isint") mio_token
+	"$1 = (mio_token)(lua_Unsigned)lua_tointeger(L, $input);"
+%typemap(out) mio_token "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
+
+%typemap(in) int SOURCE {
+	if (mio_b_lua_isint(L, $input)) {
+		$1 = (int)lua_tointeger(L, $input);
+	} else {
+		int t = lua_type(L, $input);
+		if (t != LUA_TUSERDATA && t != LUA_TTABLE)
+			SWIG_fail_arg("$symname", $argnum, "fd or object with fileno()");
+		lua_getfield(L, $input, "fileno");
+		if (!lua_isfunction(L, -1))
+			SWIG_fail_arg("$symname", $argnum, "fd or object with fileno()");
+		lua_pushvalue(L, $input);
+		lua_call(L, 1, 1);
+		if (!mio_b_lua_isint(L, -1)) {
+			lua_pop(L, 1);
+			MIO_B_RAISE(EBADF);
+		}
+		$1 = (int)lua_tointeger(L, -1);
+		lua_pop(L, 1);
+	}
+}
+
+%typemap(default) const struct timespec *TIMEOUT "$1 = NULL;"
+%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+	if (lua_isnoneornil(L, $input)) {
+		$1 = NULL;
+	} else {
+		if (lua_type(L, $input) != LUA_TNUMBER)
+			SWIG_fail_arg("$symname", $argnum, "number of seconds or nil");
+		double d = (double)lua_tonumber(L, $input);
+		if (!(d >= 0.0)) {
+			lua_pushstring(L, "timeout must be a non-negative number or nil");
+			SWIG_fail;
+		}
+		if (d >= 4e9) {
+			$1 = NULL;  /* longer than any poll(2) can wait: forever */
+		} else {
+			ts.tv_sec = (time_t)d;
+			ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
+			if (ts.tv_nsec > 999999999L)
+				ts.tv_nsec = 999999999L;
+			$1 = &ts;
+		}
+	}
+}
+
+/* ---- addresses and data ------------------------------------------- */
+
+%typemap(in, checkfn="lua_isstring") (const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	(struct sockaddr_storage ss, socklen_t sslen) {
+	int rc = mio_addr_parse(lua_tostring(L, $input), &ss, &sslen);
+	if (rc < 0)
+		MIO_B_RAISE(-rc);
+	$1 = (struct sockaddr *)&ss;
+	$2 = sslen;
+}
+
+%typemap(in, checkfn="lua_isstring") (const struct sockaddr_un *UNADDR, socklen_t UNLEN)
+	(struct sockaddr_un un, socklen_t unlen) {
+	size_t n;
+	const char *s = lua_tolstring(L, $input, &n);
+	int abstract = n > 0 && s[0] == '\0';
+	memset(&un, 0, sizeof(un));
+	un.sun_family = AF_UNIX;
+	if (n + (abstract ? 0 : 1) > sizeof(un.sun_path))
+		MIO_B_RAISE(ENAMETOOLONG);
+	if (!abstract && memchr(s, 0, n) != NULL)
+		MIO_B_RAISE(EINVAL);
+	memcpy(un.sun_path, s, n);
+	unlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 0 : 1));
+	$1 = &un;
+	$2 = unlen;
+}
+
+%typemap(in) (const char *DATA, size_t DATALEN) {
+	if (lua_type(L, $input) != LUA_TSTRING)
+		SWIG_fail_arg("$symname", $argnum, "string");
+	size_t n;
+	$1 = ($1_ltype)lua_tolstring(L, $input, &n);
+	$2 = n;
+}
+
+/* A table of strings; the iovec array is a userdata the GC reclaims, so
+ * the error return (nil, msg, errno) leaks nothing. */
+%typemap(in) (const struct iovec *IOV, int IOVCNT) {
+	if (lua_type(L, $input) != LUA_TTABLE)
+		SWIG_fail_arg("$symname", $argnum, "table of strings");
+	lua_Integer n = luaL_len(L, $input);
+	if (n < 0 || n > 1024) {
+		lua_pushstring(L, "writev takes at most 1024 strings (IOV_MAX)");
+		SWIG_fail;
+	}
+	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)(n ? n : 1), 0);
+	for (lua_Integer i = 0; i < n; i++) {
+		lua_geti(L, $input, i + 1);
+		if (lua_type(L, -1) != LUA_TSTRING)
+			SWIG_fail_arg("$symname", $argnum, "table of strings");
+		size_t len;
+		iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
+		iov[i].iov_len = len;
+		lua_pop(L, 1);  /* the table keeps the string alive */
+	}
+	$1 = iov;
+	$2 = (int)n;
+}
+
+/* ---- results ------------------------------------------------------ */
+
+%typemap(out) mio_b_ok "(void)$1; lua_pushboolean(L, 1); SWIG_arg++;"
+
+%typemap(out) mio_b_addr "mio_b_lua_pushaddr(L, &$1); SWIG_arg++;"
+
+%typemap(out) mio_b_bytes "mio_b_lua_pushbytes(L, &$1); SWIG_arg++;"
+
+%typemap(out) mio_b_datafrom {
+	mio_b_lua_pushbytes(L, &$1.data);
+	mio_b_lua_pushaddr(L, &$1.addr);
+	SWIG_arg += 2;
+}
+
+%typemap(out) mio_b_tcp_accept {
+	SWIG_NewPointerObj(L, $1.stream, $descriptor(mio_b_tcp_stream *), 1);
+	mio_b_lua_pushaddr(L, &$1.addr);
+	SWIG_arg += 2;
+}
+%typemap(out) mio_b_unix_accept {
+	SWIG_NewPointerObj(L, $1.stream, $descriptor(mio_b_unix_stream *), 1);
+	mio_b_lua_pushaddr(L, &$1.addr);
+	SWIG_arg += 2;
+}
+
+%define MIO_B_LUA_PAIR(PT, TA, TB)
+%typemap(out) PT {
+	SWIG_NewPointerObj(L, $1.a, $descriptor(TA *), 1);
+	SWIG_NewPointerObj(L, $1.b, $descriptor(TB *), 1);
+	SWIG_arg += 2;
+}
+%enddef
+MIO_B_LUA_PAIR(mio_b_pair_pipe, mio_b_pipe_sender, mio_b_pipe_receiver)
+MIO_B_LUA_PAIR(mio_b_pair_unix_stream, mio_b_unix_stream, mio_b_unix_stream)
+MIO_B_LUA_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram)
+
+/* for ev in events:iter() do ... end */
+%typemap(out) mio_b_evlist {
+	lua_pushvalue(L, 1);
+	lua_pushlightuserdata(L, $1.ev);
+	lua_pushlightuserdata(L, $descriptor(mio_b_event *));
+	lua_pushinteger(L, 0);
+	lua_pushcclosure(L, mio_b_lua_events_next, 4);
+	SWIG_arg++;
+}

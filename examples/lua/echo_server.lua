@@ -1,0 +1,85 @@
+#!/usr/bin/env lua5.4
+-- TCP echo server on libmio's Lua binding: the same server as the C
+-- tcp_server example.  Many clients, partial writes (unsent bytes wait
+-- for WRITABLE), peers that close (their state is dropped).
+--
+--     lua5.4 echo_server.lua [HOST:PORT]      (default 127.0.0.1:9000)
+--
+-- It prints "listening on HOST:PORT" once it accepts connections.
+local mio = require "mio"
+
+local SERVER = 0
+local EAGAIN = 11
+local HIGH_WATER = 1 << 20
+
+local addr = arg[1] or "127.0.0.1:9000"
+local poll = assert(mio.Poll())
+local registry = poll:registry()
+local events = mio.Events(256)
+local listener = assert(mio.TcpListener.bind(addr))
+assert(registry:register(listener, SERVER, mio.READABLE))
+io.stdout:write("listening on ", listener:local_addr(), "\n")
+io.stdout:flush()
+
+-- token -> { stream = s, pending = { strings not yet written }, size = n, eof = bool }
+local conns = {}
+local next_token = 1
+
+local function close(token, conn)
+	registry:deregister(conn.stream)
+	conn.stream:close()
+	conns[token] = nil
+end
+
+-- Whatever the event says, read until the kernel would block (or too much
+-- waits for a slow reader), then write until it would block: with
+-- edge-triggered readiness a source that is not drained reports nothing
+-- more.
+local function service(token, conn)
+	local s = conn.stream
+	while not conn.eof and conn.size < HIGH_WATER do
+		local data, _, errno = s:read(65536)
+		if data == nil then
+			if errno ~= EAGAIN then return close(token, conn) end  -- reset
+			break
+		elseif data == "" then
+			conn.eof = true  -- echo what is left, then close
+		else
+			conn.pending[#conn.pending + 1] = data
+			conn.size = conn.size + #data
+		end
+	end
+	while #conn.pending > 0 do
+		local chunk = conn.pending[1]
+		local n, _, errno = s:write(chunk)
+		if n == nil then
+			if errno ~= EAGAIN then return close(token, conn) end  -- broken pipe
+			break
+		end
+		conn.size = conn.size - n
+		if n == #chunk then
+			table.remove(conn.pending, 1)
+		else
+			conn.pending[1] = chunk:sub(n + 1)  -- a partial write
+		end
+	end
+	if conn.eof and #conn.pending == 0 then close(token, conn) end
+end
+
+while true do
+	assert(poll:poll(events, nil))
+	for ev in events:iter() do
+		local token = ev:token()
+		if token == SERVER then
+			while true do
+				local stream = listener:accept()
+				if not stream then break end  -- EAGAIN: all accepted
+				registry:register(stream, next_token, mio.READABLE | mio.WRITABLE)
+				conns[next_token] = { stream = stream, pending = {}, size = 0, eof = false }
+				next_token = next_token + 1
+			end
+		elseif conns[token] then  -- else: stale, already closed
+			service(token, conns[token])
+		end
+	end
+end
