@@ -1,0 +1,35 @@
+#!/bin/bash
+# Every C test program of the default build under valgrind memcheck, in
+# one process (CK_FORK=no, so valgrind sees the tests themselves): any
+# memory error or definite leak fails.  Runs the real binaries through
+# libtool so they find the uninstalled libmio.
+set -euo pipefail
+: "${SRCDIR:?}" "${BUILD:?}"
+start=$(date +%s)
+cd "$BUILD/tests"
+tests=$(make -s -f Makefile -f - print-check-programs <<'MK'
+print-check-programs:
+	@echo $(check_PROGRAMS)
+MK
+)
+make -j2 $tests >/dev/null
+# check_alloc counts malloc calls by interposing malloc; under valgrind
+# its counts are valgrind's, not libc's, so it runs only natively.
+# check_dlopen loads the library by path, as `make check` tells it.
+export MIO_LIBRARY="$BUILD/lib/.libs/libmio.so.1"
+status=0
+for t in $tests; do
+	[ "$t" = check_alloc ] && continue
+	echo "== valgrind: $t"
+	log="$BUILD/tests/$t.valgrind.log"
+	if CK_FORK=no CK_DEFAULT_TIMEOUT=600 ../libtool --mode=execute \
+		valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite \
+		--show-leak-kinds=definite --error-exitcode=99 --track-fds=no \
+		--child-silent-after-fork=yes "./$t" >"$log" 2>&1; then
+		grep -E '^[0-9]+%: Checks' "$log" || true
+	else
+		echo "FAIL: $t under valgrind (exit $?)"; tail -80 "$log"; status=1
+	fi
+done
+[ $status -eq 0 ] && echo "== valgrind: no errors, no definite leaks, $(( $(date +%s) - start ))s"
+exit $status
