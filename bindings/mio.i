@@ -675,6 +675,14 @@ struct mio_b_##T {};
 	}
 }
 %enddef
+#else
+/* Lua strings are immutable: no reading into a caller's buffer. */
+%define MIO_B_READINTO(T, read, readinto)
+%enddef
+#endif
+
+/* Python: readv(list of writable buffers) -> count.
+ * Lua: readv({size, ...}) -> count, {string, ...}. */
 %define MIO_B_READV(T)
 %extend mio_b_##T {
 	long readv(const struct iovec *WIOV, int WIOVCNT)
@@ -684,13 +692,6 @@ struct mio_b_##T {};
 	}
 }
 %enddef
-#else
-/* Lua strings are immutable: no reading into a caller's buffer. */
-%define MIO_B_READINTO(T, read, readinto)
-%enddef
-%define MIO_B_READV(T)
-%enddef
-#endif
 
 %define MIO_B_READ(T, read, readinto)
 %extend mio_b_##T {

@@ -197,6 +197,52 @@ static int mio_b_lua_events_next(lua_State *L)
 	$2 = (int)n;
 }
 
+/* readv({size, ...}): the buffers are one GC-managed userdata; the
+ * argout turns what was read into a table of strings, one per size. */
+%typemap(in) (const struct iovec *WIOV, int WIOVCNT) (int iovidx = 0) {
+	if (lua_type(L, $input) != LUA_TTABLE)
+		SWIG_fail_arg("$symname", $argnum, "table of sizes");
+	lua_Integer n = luaL_len(L, $input);
+	if (n < 0 || n > 1024) {
+		lua_pushstring(L, "readv takes at most 1024 sizes (IOV_MAX)");
+		SWIG_fail;
+	}
+	size_t total = 0;
+	for (lua_Integer i = 1; i <= n; i++) {
+		lua_geti(L, $input, i);
+		int ok = mio_b_lua_isint(L, -1);
+		lua_Integer sz = lua_tointeger(L, -1);
+		lua_pop(L, 1);
+		if (!ok || sz < 0 || (lua_Unsigned)sz > (1u << 30))
+			SWIG_fail_arg("$symname", $argnum, "table of sizes (0 to 2^30)");
+		total += (size_t)sz;
+	}
+	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)(n ? n : 1) + total, 0);
+	iovidx = lua_gettop(L);
+	char *p = (char *)(iov + (n ? n : 1));
+	for (lua_Integer i = 0; i < n; i++) {
+		lua_geti(L, $input, i + 1);
+		iov[i].iov_base = p;
+		iov[i].iov_len = (size_t)lua_tointeger(L, -1);
+		p += iov[i].iov_len;
+		lua_pop(L, 1);
+	}
+	$1 = iov;
+	$2 = (int)n;
+}
+%typemap(argout) (const struct iovec *WIOV, int WIOVCNT) {
+	size_t left = (size_t)result;
+	lua_createtable(L, $2, 0);
+	for (int i = 0; i < $2; i++) {
+		size_t n = $1[i].iov_len < left ? $1[i].iov_len : left;
+		lua_pushlstring(L, $1[i].iov_base, n);
+		lua_rawseti(L, -2, i + 1);
+		left -= n;
+	}
+	SWIG_arg++;
+	(void)iovidx$argnum;
+}
+
 /* ---- results ------------------------------------------------------ */
 
 %typemap(out) mio_b_ok "(void)$1; lua_pushboolean(L, 1); SWIG_arg++;"

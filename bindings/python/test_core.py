@@ -156,9 +156,9 @@ class TestCore(unittest.TestCase):
         t = threading.Thread(target=wake)
         t.start()
         start.set()
-        # Blocks without a timeout: only the other thread can end it, which
-        # it can only do if poll() released the GIL.
-        n = self.poll.poll(self.events, None)
+        # Only the other thread can end this wait early, and only if poll()
+        # released the GIL; otherwise it times out with no events.
+        n = self.poll.poll(self.events, 30.0)
         t.join()
         self.assertEqual(n, 1)
         ev = list(self.events)[0]
