@@ -57,6 +57,11 @@ pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt "$CPU" ]; then
 	pin=(taskset -c "$CPU")
 fi
+# BENCH_NICE=-20 (root) keeps other work on the machine from preempting
+# the measured programs; off by default.
+if [ -n "${BENCH_NICE-}" ]; then
+	pin=(nice -n "$BENCH_NICE" "${pin[@]}")
+fi
 
 # field NAME LINE: the value of NAME=... in a result line.
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $2"; }
@@ -161,6 +166,12 @@ ratio() {  # ratio VALUE FLOOR
 	awk -v v="$1" -v f="$2" 'BEGIN { if (f > 0 && v != "nan") printf "%.2fx", v / f; else printf "-" }'
 }
 get() { if [ -f "$T/$1" ]; then cat "$T/$1"; else echo nan; fi; }
+# pratio SYSTEM KEY: median over runs of SYSTEM's figure / raw epoll's in
+# the same run, so load that drifts from run to run cancels in each ratio.
+pratio() {
+	paste "$T/$1.$2" "$T/epoll.$2" | awk '$2 > 0 { print $1 / $2 }' >"$T/ratio"
+	awk -v v="$(median "$T/ratio")" 'BEGIN { if (v != "nan") printf "%.3fx", v; else printf "-" }'
+}
 
 for s in $present; do
 	for k in w1 w2a w2b setup w3; do median "$T/$s.$k" >"$T/$s.$k.med"; done
@@ -176,17 +187,15 @@ for s in $present; do
 	w1=$(get "$s.w1.med"); w2a=$(get "$s.w2a.med"); w2b=$(get "$s.w2b.med")
 	st=$(get "$s.setup.med"); w3=$(get "$s.w3.med"); ir=$(get "$s.ir")
 	printf '%-11s %9.0f %6s | %9.1f %6s | %9.1f %6s %9.2f | %9.1f %6s | %7s %6s | %6s %6s | %7s\n' \
-		"$s" "$w1" "$(ratio "$w1" "$(get epoll.w1.med)")" \
-		"$w2a" "$(ratio "$w2a" "$(get epoll.w2a.med)")" \
-		"$w2b" "$(ratio "$w2b" "$(get epoll.w2b.med)")" \
-		"$(awk -v v="$st" 'BEGIN { print v / 1000 }')" \
-		"$w3" "$(ratio "$w3" "$(get epoll.w3.med)")" \
+		"$s" "$w1" "$(pratio "$s" w1)" "$w2a" "$(pratio "$s" w2a)" "$w2b" "$(pratio "$s" w2b)" \
+		"$(awk -v v="$st" 'BEGIN { print v / 1000 }')" "$w3" "$(pratio "$s" w3)" \
 		"$ir" "$(ratio "$ir" "$(get epoll.ir)")" \
 		"$(get "$s.sys")" "$(get "$s.sys3")" "$(get "$s.alloc")"
 done
 cat <<EOF
 
-Wall-clock columns: median of $RUNS runs, ${pin[*]:-unpinned}; x = ratio to raw epoll (same run).
+Wall-clock columns: median of $RUNS runs, ${pin[*]:-unpinned}; x after them: median over the
+runs of the ratio to raw epoll in the same run. x after Ir/rt: ratio of the callgrind counts.
 W1: ns per ping-pong round trip ($W1_N). W2: us per iteration (100 random pairs written,
 all drained, $W2_ITERS iterations); setup: registering all F plus one zero-timeout wait.
 W3: ns per register+deregister of one fd ($W3_N). libev only queues the change (no syscall
