@@ -149,6 +149,10 @@ for s in $present; do
 	if [ -n "$have_valgrind" ]; then
 		a=$(cg_total "$T/cg.$s.1" "$b" w1 $N); c=$(cg_total "$T/cg.$s.2" "$b" w1 $N2)
 		echo $(( (c - a) / N )) >"$T/$s.ir"
+		a=$(cg_total "$T/cg.x" "$b" w2 1000 100); c=$(cg_total "$T/cg.x" "$b" w2 1000 200)
+		echo $(( (c - a) / 100 )) >"$T/$s.ir2"
+		a=$(cg_total "$T/cg.x" "$b" w3 $N); c=$(cg_total "$T/cg.x" "$b" w3 $N2)
+		echo $(( (c - a) / N )) >"$T/$s.ir3"
 	fi
 	if [ -n "$have_strace" ]; then
 		a=$(sc_total "$b" w1 $N); c=$(sc_total "$b" w1 $N2)
@@ -178,31 +182,34 @@ for s in $present; do
 done
 fmax=$(cat "$T/fmax")
 
-printf '\n%-11s %9s %6s | %9s %6s | %9s %6s %9s | %9s %6s | %7s %6s | %6s %6s | %7s\n' \
-	system "W1 ns/rt" "x" "W2 us/it" "x" "W2 us/it" "x" "setup ms" "W3 ns" "x" "Ir/rt" "x" \
-	"sc/rt" "sc/W3" "allocs"
-printf '%-11s %9s %6s | %9s %6s | %9s %6s %9s | %9s %6s | %7s %6s | %6s %6s | %7s\n' \
-	"" "" "" "F=1000" "" "F=$fmax" "" "F=$fmax" "reg+dereg" "" "callgr" "" "" "" "W1/W2"
+hdr='%-11s %8s %6s | %8s %6s | %8s %6s %8s | %8s %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n'
+printf "\n$hdr" system "W1 ns" "x" "W2 us" "x" "W2 us" "x" "setup" "W3 ns" "x" \
+	"Ir W1" "x" "Ir W2" "x" "Ir W3" "x" "sc W1" "sc W3" "alloc"
+printf "$hdr" "" "per rt" "" "F=1000" "" "F=$fmax" "" "ms" "per pair" "" \
+	"per rt" "" "per it" "" "pair" "" "rt" "pair" "W1/W2"
 for s in $present; do
 	w1=$(get "$s.w1.med"); w2a=$(get "$s.w2a.med"); w2b=$(get "$s.w2b.med")
-	st=$(get "$s.setup.med"); w3=$(get "$s.w3.med"); ir=$(get "$s.ir")
-	printf '%-11s %9.0f %6s | %9.1f %6s | %9.1f %6s %9.2f | %9.1f %6s | %7s %6s | %6s %6s | %7s\n' \
+	st=$(get "$s.setup.med"); w3=$(get "$s.w3.med")
+	ir=$(get "$s.ir"); ir2=$(get "$s.ir2"); ir3=$(get "$s.ir3")
+	printf '%-11s %8.0f %6s | %8.1f %6s | %8.1f %6s %8.2f | %8.1f %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n' \
 		"$s" "$w1" "$(pratio "$s" w1)" "$w2a" "$(pratio "$s" w2a)" "$w2b" "$(pratio "$s" w2b)" \
 		"$(awk -v v="$st" 'BEGIN { print v / 1000 }')" "$w3" "$(pratio "$s" w3)" \
-		"$ir" "$(ratio "$ir" "$(get epoll.ir)")" \
+		"$ir" "$(ratio "$ir" "$(get epoll.ir)")" "$ir2" "$(ratio "$ir2" "$(get epoll.ir2)")" \
+		"$ir3" "$(ratio "$ir3" "$(get epoll.ir3)")" \
 		"$(get "$s.sys")" "$(get "$s.sys3")" "$(get "$s.alloc")"
 done
 cat <<EOF
 
 Wall-clock columns: median of $RUNS runs, ${pin[*]:-unpinned}; x after them: median over the
-runs of the ratio to raw epoll in the same run. x after Ir/rt: ratio of the callgrind counts.
+runs of the ratio to raw epoll in the same run.
 W1: ns per ping-pong round trip ($W1_N). W2: us per iteration (100 random pairs written,
 all drained, $W2_ITERS iterations); setup: registering all F plus one zero-timeout wait.
 W3: ns per register+deregister of one fd ($W3_N). libev only queues the change (no syscall
 until the next loop iteration); libuv queues the add too, and its start and stop each make an
-epoll_ctl(DEL) that fails with ENOENT (see sc/W3): neither ever registers the fd.
-Ir/rt: callgrind instructions per W1 round trip, (Ir at $N2 - Ir at $N) / $N.
-sc/rt, sc/W3: syscalls per W1 round trip and per W3 pair (strace -c -f, N vs 2N).
+epoll_ctl(DEL) that fails with ENOENT (see sc W3): neither ever registers the fd.
+Ir: callgrind user-space instructions per W1 round trip ((Ir at $N2 - Ir at $N) / $N), per W2
+iteration (F=1000, 200 vs 100 iterations) and per W3 pair ($N2 vs $N); x: ratio to raw epoll.
+sc: syscalls per W1 round trip and per W3 pair (strace -c -f, $N2 vs $N).
 allocs: malloc-family calls in the W1 steady state (20000 round trips) / in W2 (200 iterations).
 EOF
 
