@@ -408,9 +408,9 @@ void mio__source_drained(int fd, mio_interest which)
 		struct reg *r = &sel->by_fd[fd];
 		short bits = want & r->interest;
 		/* Still armed: the wait that disarms it reports it, and the
-		 * caller's next EAGAIN comes back here. */
-		if (bits && !r->waker && !r->dead &&
-		    (atomic_load(&r->armed) & bits) != bits) {
+		 * caller's next EAGAIN comes back here.  (`dead` is the
+		 * waiter's to read; apply_rearm ignores bits given to it.) */
+		if (bits && !r->waker && (atomic_load(&r->armed) & bits) != bits) {
 			atomic_fetch_or(&r->rearm, bits);
 			atomic_store(&sel->dirty, true);
 			if (atomic_load(&sel->polling))
