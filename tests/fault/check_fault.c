@@ -61,6 +61,20 @@ struct run {
 		}                                                               \
 	} while (0)
 
+/* Reads until -EAGAIN: readiness is edge-triggered, and a source not
+ * drained is promised no further event (the poll(2) backend keeps that
+ * promise literally). */
+#define DRAINED(call)                                                   \
+	do {                                                            \
+		long long _r = (long long)(call);                       \
+		if (_r != -EAGAIN) {                                    \
+			if (_r < 0)                                     \
+				FAIL_AT(_r, #call);                     \
+			R->bad = "more data than was sent: " #call;     \
+			goto out;                                       \
+		}                                                       \
+	} while (0)
+
 #define CHECK(cond)                                     \
 	do {                                            \
 		if (!(cond)) {                          \
@@ -155,7 +169,12 @@ static void sc_core(struct run *R, const char *dir)
 	CTOR(mio_poll_new(&p), p);
 	CTOR(mio_events_new(8, &ev), ev);
 	mio_registry *reg = mio_poll_registry(p);
-	STEP(mio_poll_fd(p));
+	int pfd = mio_poll_fd(p);
+#ifdef MIO_FAULT_POLL_BACKEND
+	if (pfd == -EOPNOTSUPP)  /* no selector fd on poll(2), as documented */
+		pfd = 0;
+#endif
+	STEP(pfd);
 	CTOR(mio_registry_try_clone(reg, &clone), clone);
 	CTOR(mio_waker_new(clone, T_WAKER, &w), w);
 	STEP(mio_waker_wake(w));
@@ -167,10 +186,12 @@ static void sc_core(struct run *R, const char *dir)
 	STEP(mio_pipe_sender_write(tx, buf, 1));
 	STEP(wait_token(p, ev, &seen, T_RX));
 	STEP(mio_pipe_receiver_read(rx, buf, sizeof(buf)));
+	DRAINED(mio_pipe_receiver_read(rx, buf, sizeof(buf)));
 	STEP(mio_registry_reregister(clone, rfd, T_RX2, MIO_READABLE | MIO_PRIORITY));
 	STEP(mio_pipe_sender_writev(tx, iov, 2));
 	STEP(wait_token(p, ev, &seen, T_RX2));
 	STEP(mio_pipe_receiver_readv(rx, iov, 2));
+	DRAINED(mio_pipe_receiver_read(rx, buf, sizeof(buf)));
 	STEP(mio_registry_deregister(reg, rfd));
 	STEP(mio_poll_wait(p, ev, &zero));
 	STEP(mio_pipe_sender_set_nonblocking(tx, true));
@@ -253,12 +274,14 @@ static void sc_tcp(struct run *R, const char *dir)
 	ssize_t n;
 	STEP(n = mio_tcp_stream_read(s, buf, sizeof(buf)));
 	CHECK(n == 5);
+	DRAINED(mio_tcp_stream_read(s, buf, sizeof(buf)));
 	struct iovec iov[2] = { { "wor", 3 }, { "ld", 2 } };
 	STEP(mio_tcp_stream_writev(s, iov, 2));
 	STEP(wait_token(p, ev, &seen, T_C));
 	struct iovec rio[1] = { { buf, sizeof(buf) } };
 	STEP(n = mio_tcp_stream_readv(c, rio, 1));
 	CHECK(n == 5);
+	DRAINED(mio_tcp_stream_read(c, buf, sizeof(buf)));
 	STEP(mio_tcp_stream_shutdown(c, SHUT_WR));
 	STEP(wait_token(p, ev, &seen, T_S));
 	STEP(n = mio_tcp_stream_read(s, buf, sizeof(buf)));
@@ -312,10 +335,12 @@ static void sc_udp(struct run *R, const char *dir)
 	STEP(mio_udp_socket_peek_from(b, buf, sizeof(buf), &from, &fl));
 	fl = sizeof(from);
 	STEP(mio_udp_socket_recv_from(b, buf, sizeof(buf), &from, &fl));
+	DRAINED(mio_udp_socket_recv(b, buf, sizeof(buf)));
 	STEP(mio_udp_socket_send_to(b, "pong", 4, (struct sockaddr *)&aa, al));
 	STEP(wait_token(p, ev, &seen, T_A));
 	STEP(mio_udp_socket_peek(a, buf, sizeof(buf)));
 	STEP(mio_udp_socket_recv(a, buf, sizeof(buf)));
+	DRAINED(mio_udp_socket_recv(a, buf, sizeof(buf)));
 	STEP(mio_udp_socket_set_broadcast(a, true));
 	STEP(mio_udp_socket_broadcast(a, &on));
 	STEP(mio_udp_socket_set_multicast_loop_v4(a, false));
@@ -371,6 +396,7 @@ static void sc_unix(struct run *R, const char *dir)
 	STEP(mio_unix_stream_write(c, "hi", 2));
 	STEP(wait_token(p, ev, &seen, T_S));
 	STEP(mio_unix_stream_read(s, buf, sizeof(buf)));
+	DRAINED(mio_unix_stream_read(s, buf, sizeof(buf)));
 	sunl = sizeof(sun);
 	STEP(mio_unix_stream_peer_addr(c, &sun, &sunl));
 	sunl = sizeof(sun);
@@ -392,6 +418,7 @@ static void sc_unix(struct run *R, const char *dir)
 	STEP(wait_token(p, ev, &seen, T_D));
 	sunl = sizeof(sun);
 	STEP(mio_unix_datagram_recv_from(d, buf, sizeof(buf), &sun, &sunl));
+	DRAINED(mio_unix_datagram_recv(d, buf, sizeof(buf)));
 	STEP(mio_unix_datagram_connect(u, dpath));
 	sunl = sizeof(sun);
 	STEP(mio_unix_datagram_peer_addr(u, &sun, &sunl));
@@ -400,6 +427,7 @@ static void sc_unix(struct run *R, const char *dir)
 	STEP(mio_unix_datagram_send(u, "dg", 2));
 	STEP(wait_token(p, ev, &seen, T_D));
 	STEP(mio_unix_datagram_recv(d, buf, sizeof(buf)));
+	DRAINED(mio_unix_datagram_recv(d, buf, sizeof(buf)));
 	STEP(mio_unix_datagram_shutdown(u, SHUT_RDWR));
 	STEP(mio_unix_datagram_take_error(d, &err));
 	CTOR(mio_unix_datagram_pair(&da, &db), da, db);
@@ -440,7 +468,7 @@ static unsigned long walk(const char *name, scenario_fn fn)
 {
 	char dir[] = "/tmp/mio-fault-XXXXXX";
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	unsigned long injected = 0, runs = 0;
+	unsigned long injected = 0, runs = 0, absorbed = 0;
 
 	for (int site = 0; site < FS_COUNT; site++) {
 		if (site == FS_ALLOC && !fault_alloc_supported())
@@ -462,6 +490,15 @@ static unsigned long walk(const char *name, scenario_fn fn)
 			const char *sn = fault_site_name((enum fault_site)site);
 			ck_assert_msg(R.bad == NULL, "%s, %s #%lu failing (%s): %s", name, sn, n,
 				      R.where ? R.where : "-", R.bad);
+#ifdef MIO_FAULT_POLL_BACKEND
+			/* The poll(2) backend empties its wakers with read(2)
+			 * and ignores a failure there: the waker just stays
+			 * readable and wakes once more.  Nothing to report. */
+			if (fired && site == FS_READ && R.rc == 0) {
+				injected++;
+				absorbed++;
+			} else
+#endif
 			if (fired) {
 				injected++;
 				/* from_fd maps a failed F_GETFL to -EBADF: the
@@ -485,7 +522,8 @@ static unsigned long walk(const char *name, scenario_fn fn)
 		}
 	}
 	rmdir(dir);
-	printf("fault injection: %s: %lu runs, %lu faults injected%s\n", name, runs, injected,
+	printf("fault injection: %s: %lu runs, %lu faults injected (%lu absorbed by design)%s\n",
+	       name, runs, injected, absorbed,
 	       fault_alloc_supported() ? "" : " (allocations not interposed under a sanitizer)");
 	fflush(stdout);
 	return injected;
