@@ -11,6 +11,9 @@
 #ifndef MIO_TESTUTIL_H
 #define MIO_TESTUTIL_H
 
+/* config.h first: it turns on _GNU_SOURCE (pipe2, accept4, ...). */
+#include "config.h"
+
 #include <check.h>
 #include <errno.h>
 #include <string.h>
