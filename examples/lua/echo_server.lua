@@ -31,16 +31,19 @@ local function close(token, conn)
 	conns[token] = nil
 end
 
--- Whatever the event says, read until the kernel would block (or too much
--- waits for a slow reader), then write until it would block: with
--- edge-triggered readiness a source that is not drained reports nothing
--- more.
-local function service(token, conn)
+-- Reads until the kernel would block (or HIGH_WATER bytes wait for a slow
+-- reader), then writes until it would block.  Returns "blocked" when a
+-- call would block, "done" when the connection is finished (closed), and
+-- "again" when HIGH_WATER stopped the reads and the writes all went
+-- through, so that no call would block yet.
+local function turn(token, conn)
 	local s = conn.stream
+	local result = "again"
 	while not conn.eof and conn.size < HIGH_WATER do
 		local data, _, errno = s:read(65536)
 		if data == nil then
-			if errno ~= EAGAIN then return close(token, conn) end  -- reset
+			if errno ~= EAGAIN then close(token, conn) return "done" end  -- reset
+			result = "blocked"
 			break
 		elseif data == "" then
 			conn.eof = true  -- echo what is left, then close
@@ -53,8 +56,8 @@ local function service(token, conn)
 		local chunk = conn.pending[1]
 		local n, _, errno = s:write(chunk)
 		if n == nil then
-			if errno ~= EAGAIN then return close(token, conn) end  -- broken pipe
-			break
+			if errno ~= EAGAIN then close(token, conn) return "done" end  -- broken pipe
+			return "blocked"  -- the rest waits for WRITABLE
 		end
 		conn.size = conn.size - n
 		if n == #chunk then
@@ -63,7 +66,17 @@ local function service(token, conn)
 			conn.pending[1] = chunk:sub(n + 1)  -- a partial write
 		end
 	end
-	if conn.eof and #conn.pending == 0 then close(token, conn) end
+	if conn.eof then close(token, conn) return "done" end  -- all echoed
+	return result
+end
+
+-- Readiness is edge-triggered: after an event, a source is reported again
+-- only once one of its I/O calls has failed with EAGAIN (the poll(2)
+-- backend re-arms it on that and nothing else).  So whatever the event
+-- says, a connection's turn ends only on EAGAIN (READABLE or WRITABLE will
+-- come) or when it is closed.
+local function service(token, conn)
+	repeat until turn(token, conn) ~= "again"
 end
 
 while true do

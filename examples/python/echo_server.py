@@ -12,11 +12,55 @@ import sys
 import mio
 
 SERVER = 0
+HIGH_WATER = 1 << 20  # stop reading while this much waits for a slow reader
+
+
+class Conn:
+    def __init__(self, stream):
+        self.stream = stream
+        self.pending = bytearray()  # read but not yet echoed
+        self.eof = False            # the peer has finished sending
 
 
 def parse(text):
     host, _, port = text.rpartition(":")
     return (host.strip("[]"), int(port))
+
+
+def service(conn, buf):
+    """Echo what the peer sent; returns False once the connection is done.
+
+    Readiness is edge-triggered: after an event, a source is reported again
+    only once one of its I/O calls has failed with would-block (the poll(2)
+    backend re-arms it on that and nothing else).  So a turn may end only
+    on a would-block: a read that would block (READABLE will come), or a
+    write that would block (WRITABLE will come).  When HIGH_WATER stopped
+    the reads and the writes then all went through, neither has happened,
+    so go round again.
+    Raises OSError when the peer reset the connection.
+    """
+    view = memoryview(buf)
+    while True:
+        read_blocked = False
+        try:
+            while not conn.eof and len(conn.pending) < HIGH_WATER:
+                n = conn.stream.readinto(buf)
+                if n == 0:
+                    conn.eof = True  # echo what is left, then close
+                else:
+                    conn.pending += view[:n]
+        except BlockingIOError:
+            read_blocked = True
+        try:
+            while conn.pending:
+                n = conn.stream.write(conn.pending)  # may be a partial write
+                del conn.pending[:n]
+        except BlockingIOError:
+            return True   # the rest waits for WRITABLE
+        if conn.eof:
+            return False  # everything echoed
+        if read_blocked:
+            return True   # wait for READABLE
 
 
 def main(argv):
@@ -28,10 +72,9 @@ def main(argv):
     registry.register(listener, SERVER, mio.READABLE)
     print("listening on %s" % mio.addr_format(listener.local_addr()), flush=True)
 
-    conns = {}      # token -> [stream, unsent bytes, peer sent EOF]
+    conns = {}  # token -> Conn
     next_token = 1
     buf = bytearray(65536)
-    view = memoryview(buf)
 
     while True:
         poll.poll(events, None)
@@ -44,41 +87,21 @@ def main(argv):
                     except BlockingIOError:
                         break
                     registry.register(stream, next_token, mio.READABLE | mio.WRITABLE)
-                    conns[next_token] = [stream, bytearray(), False]  # + EOF seen
+                    conns[next_token] = Conn(stream)
                     next_token += 1
                 continue
             conn = conns.get(token)
             if conn is None:
                 continue  # a stale event for a connection already closed
-            stream, pending = conn[0], conn[1]
-            failed = False
-            # Whatever the event says, read until the kernel would block
-            # (or too much is waiting for a slow reader), then write until
-            # it would block: with edge-triggered readiness a source that
-            # is not drained reports nothing more.
             try:
-                while not conn[2] and len(pending) < 1 << 20:
-                    n = stream.readinto(buf)
-                    if n == 0:
-                        conn[2] = True  # peer done sending; echo what is left
-                        break
-                    pending += view[:n]
-            except BlockingIOError:
-                pass
+                alive = service(conn, buf)
             except OSError:
-                failed = True  # reset by peer
-            try:
-                while pending and not failed:
-                    n = stream.write(pending)
-                    del pending[:n]
-            except BlockingIOError:
-                pass
-            except OSError:
-                failed = True  # broken pipe: the peer is gone
-            if failed or (conn[2] and not pending):
-                registry.deregister(stream)
-                stream.close()
+                alive = False  # reset by peer, or broken pipe
+            if not alive:
+                registry.deregister(conn.stream)
+                conn.stream.close()
                 del conns[token]
+
 
 if __name__ == "__main__":
     try:
