@@ -64,9 +64,13 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 	return mio__sys_wait(poll->registry.sel, events, ms);
 }
 
-/* Interests: non-zero, known bits only; AIO and LIO exist only on kqueue. */
-static int check_interests(mio_interest interests)
+/* The checks register and reregister share: a registry, an fd, and
+ * interests that are non-zero with known bits only (AIO and LIO exist
+ * only on kqueue). */
+static int check_request(const mio_registry *r, int fd, mio_interest interests)
 {
+	mio__check(r != NULL, -EINVAL);
+	mio__check(fd >= 0, -EBADF);
 	mio__check(interests != 0 && (interests & ~MIO__INTEREST_ALL) == 0, -EINVAL);
 	mio__check((interests & (MIO_AIO | MIO_LIO)) == 0, -EOPNOTSUPP);
 	return 0;
@@ -75,10 +79,8 @@ static int check_interests(mio_interest interests)
 MIO_EXPORT int mio_registry_register(mio_registry *r, int fd, mio_token token,
 				     mio_interest interests)
 {
-	mio__check(r != NULL, -EINVAL);
-	mio__check(fd >= 0, -EBADF);
-	int rc = check_interests(interests);
-	if (rc < 0)
+	int rc = check_request(r, fd, interests);
+	if (mio__unlikely(rc < 0))
 		return rc;
 	return mio__sys_register(r->sel, fd, token, interests);
 }
@@ -86,10 +88,8 @@ MIO_EXPORT int mio_registry_register(mio_registry *r, int fd, mio_token token,
 MIO_EXPORT int mio_registry_reregister(mio_registry *r, int fd, mio_token token,
 				       mio_interest interests)
 {
-	mio__check(r != NULL, -EINVAL);
-	mio__check(fd >= 0, -EBADF);
-	int rc = check_interests(interests);
-	if (rc < 0)
+	int rc = check_request(r, fd, interests);
+	if (mio__unlikely(rc < 0))
 		return rc;
 	return mio__sys_reregister(r->sel, fd, token, interests);
 }
