@@ -95,19 +95,23 @@ typedef struct mio__selector mio__selector;
 int  mio__sys_new(mio__selector **out);
 int  mio__sys_clone(mio__selector *sel, mio__selector **out);
 void mio__sys_free(mio__selector *sel);
-/* The pollable fd behind the selector, or -EOPNOTSUPP. */
-int  mio__sys_fd(const mio__selector *sel);
-
-/* fd >= 0 and interests validated (non-zero, known bits) by the caller. */
-int  mio__sys_register(mio__selector *sel, int fd, mio_token token, mio_interest interests);
-int  mio__sys_reregister(mio__selector *sel, int fd, mio_token token, mio_interest interests);
-int  mio__sys_deregister(mio__selector *sel, int fd);
 /* The read end of a waker: readable events with token; the waker never
  * needs draining by the user (a level-style backend drains it itself). */
 int  mio__sys_register_waker(mio__selector *sel, int fd, mio_token token);
 
+#ifdef MIO_BACKEND_EPOLL
+/* One system call each: inline, see sys_epoll.h. */
+#include "sys_epoll.h"
+#else
+/* The pollable fd behind the selector, or -EOPNOTSUPP. */
+int  mio__sys_fd(const mio__selector *sel);
+/* fd >= 0 and interests validated (non-zero, known bits) by the caller. */
+int  mio__sys_register(mio__selector *sel, int fd, mio_token token, mio_interest interests);
+int  mio__sys_reregister(mio__selector *sel, int fd, mio_token token, mio_interest interests);
+int  mio__sys_deregister(mio__selector *sel, int fd);
 /* Fill events->buf, set events->len, return it; timeout_ms as poll(2). */
 int  mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms);
+#endif
 
 /*
  * Edge emulation hooks.  A backend that only has level-triggered

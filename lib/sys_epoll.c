@@ -23,7 +23,9 @@
  *     always ready.  The error is passed through unchanged.
  *
  * The token rides in epoll_event.data.u64, so registering needs no table
- * and epoll_wait writes the caller's mio_events buffer directly.
+ * and epoll_wait writes the caller's mio_events buffer directly.  The
+ * calls made on every loop iteration (ctl, wait) are inline in
+ * sys_epoll.h; this file keeps the cold ones.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -33,10 +35,6 @@
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
-
-struct mio__selector {
-	int epfd;
-};
 
 static int selector_wrap(int epfd, mio__selector **out)
 {
@@ -74,60 +72,8 @@ void mio__sys_free(mio__selector *sel)
 	free(sel);
 }
 
-int mio__sys_fd(const mio__selector *sel)
-{
-	return sel->epfd;
-}
-
-static uint32_t interests_to_epoll(mio_interest interests)
-{
-	uint32_t ev = EPOLLET;
-	if (interests & MIO_READABLE)
-		ev |= EPOLLIN | EPOLLRDHUP;  /* trap 4 */
-	if (interests & MIO_WRITABLE)
-		ev |= EPOLLOUT;
-	if (interests & MIO_PRIORITY)
-		ev |= EPOLLPRI;
-	return ev;
-}
-
-static int ctl(mio__selector *sel, int op, int fd, mio_token token, uint32_t events)
-{
-	struct epoll_event ev = { .events = events, .data.u64 = (uint64_t)token };
-	if (epoll_ctl(sel->epfd, op, fd, &ev) < 0)
-		return -errno;
-	return 0;
-}
-
-int mio__sys_register(mio__selector *sel, int fd, mio_token token, mio_interest interests)
-{
-	return ctl(sel, EPOLL_CTL_ADD, fd, token, interests_to_epoll(interests));
-}
-
-int mio__sys_reregister(mio__selector *sel, int fd, mio_token token, mio_interest interests)
-{
-	return ctl(sel, EPOLL_CTL_MOD, fd, token, interests_to_epoll(interests));
-}
-
-int mio__sys_deregister(mio__selector *sel, int fd)
-{
-	/* Linux < 2.6.9 wanted a non-NULL event even for DEL. */
-	return ctl(sel, EPOLL_CTL_DEL, fd, 0, 0);
-}
-
 /* Edge-triggered: every wake is a new edge (trap 3), nothing to drain. */
 int mio__sys_register_waker(mio__selector *sel, int fd, mio_token token)
 {
-	return ctl(sel, EPOLL_CTL_ADD, fd, token, EPOLLIN | EPOLLET);
-}
-
-int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
-{
-	int n = epoll_wait(sel->epfd, events->buf, events->max, timeout_ms);
-	if (mio__unlikely(n < 0)) {
-		events->len = 0;
-		return -errno;
-	}
-	events->len = (size_t)n;
-	return n;
+	return mio__epoll_ctl(sel, EPOLL_CTL_ADD, fd, token, EPOLLIN | EPOLLET);
 }
