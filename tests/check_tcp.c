@@ -20,15 +20,6 @@ static const char DATA2[] = "Hello mars!";
 #define DATA1_LEN (sizeof(DATA1) - 1)
 #define DATA2_LEN (sizeof(DATA2) - 1)
 
-static bool skip_without_ipv6(int family)
-{
-	if (family == AF_INET6 && !nt_have_ipv6()) {
-		fprintf(stderr, "SKIP: ::1 cannot be bound here, IPv6 test passes vacuously\n");
-		return true;
-	}
-	return false;
-}
-
 static mio_tcp_listener *bind_loopback(int family, struct sockaddr_storage *addr, socklen_t *len)
 {
 	*len = family == AF_INET6 ? nt_addr_v6(addr, 0) : nt_addr_v4(addr, 0);
@@ -104,7 +95,7 @@ static void smoke_listener(int family, mio_tcp_listener *l, const struct sockadd
 
 static void listener_family(int family)
 {
-	if (skip_without_ipv6(family))
+	if (nt_skip_without_ipv6(family))
 		return;
 	struct sockaddr_storage addr;
 	socklen_t len;
@@ -340,7 +331,7 @@ static void smoke_stream(mio_tcp_stream *s, const struct nt_peer *peer)
 
 static void stream_family(int family, bool adopt)
 {
-	if (skip_without_ipv6(family))
+	if (nt_skip_without_ipv6(family))
 		return;
 	struct nt_peer peer;
 	nt_peer_start(&peer, family, NULL, 1, true, false, false);

@@ -15,15 +15,6 @@ static const char DATA2[] = "Hello mars!";
 #define DATA1_LEN (sizeof(DATA1) - 1)
 #define DATA2_LEN (sizeof(DATA2) - 1)
 
-static bool skip_without_ipv6(int family)
-{
-	if (family == AF_INET6 && !nt_have_ipv6()) {
-		fprintf(stderr, "SKIP: ::1 cannot be bound here, IPv6 test passes vacuously\n");
-		return true;
-	}
-	return false;
-}
-
 static mio_udp_socket *udp_bind(int family, struct sockaddr_storage *addr, socklen_t *len)
 {
 	struct sockaddr_storage tmp;
@@ -109,7 +100,7 @@ static void smoke_unconnected(mio_udp_socket *s1, mio_udp_socket *s2)
 
 static void unconnected_family(int family)
 {
-	if (skip_without_ipv6(family))
+	if (nt_skip_without_ipv6(family))
 		return;
 	mio_udp_socket *s1 = udp_bind(family, NULL, NULL);
 	mio_udp_socket *s2 = udp_bind(family, NULL, NULL);
@@ -158,7 +149,7 @@ END_TEST
 /* udp_socket.rs smoke_test_connected_udp_socket. */
 static void connected_family(int family)
 {
-	if (skip_without_ipv6(family))
+	if (nt_skip_without_ipv6(family))
 		return;
 	struct sockaddr_storage a1, a2, pa;
 	socklen_t l1, l2, pl = sizeof(pa);
@@ -370,7 +361,7 @@ END_TEST
 
 START_TEST(test_udp_socket_options_v6)
 {
-	if (skip_without_ipv6(AF_INET6))
+	if (nt_skip_without_ipv6(AF_INET6))
 		return;
 	mio_udp_socket *u = udp_bind(AF_INET6, NULL, NULL);
 	bool on = false;
@@ -448,7 +439,7 @@ END_TEST
 
 START_TEST(test_udp_socket_multicast_v6)
 {
-	if (skip_without_ipv6(AF_INET6))
+	if (nt_skip_without_ipv6(AF_INET6))
 		return;
 	mio_udp_socket *u = udp_bind(AF_INET6, NULL, NULL);
 	struct in6_addr group;

@@ -51,6 +51,9 @@ uint16_t nt_port(const struct sockaddr_storage *ss);
 bool nt_addr_equal(const struct sockaddr_storage *a, const struct sockaddr_storage *b);
 /* Whether ::1 can be bound here (containers often have no IPv6). */
 bool nt_have_ipv6(void);
+/* True (and says SKIP on stderr) for an IPv6 test where ::1 cannot be
+ * bound; the test then passes without checking anything. */
+bool nt_skip_without_ipv6(int family);
 
 /* Asserts the fd is O_NONBLOCK and FD_CLOEXEC. */
 void nt_assert_nonblock_cloexec(int fd);
