@@ -20,6 +20,18 @@ static const char DATA2[] = "Hello mars!";
 #define DATA1_LEN (sizeof(DATA1) - 1)
 #define DATA2_LEN (sizeof(DATA2) - 1)
 
+/* A libmio stream connecting (non-blocking) to a plain-libc listener on
+ * 127.0.0.1, whose fd goes to *lfd: the kernel, not libmio, is the peer. */
+static mio_tcp_stream *connect_to_plain_listener(int *lfd)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	*lfd = nt_plain_listener(AF_INET, &addr, &len);
+	mio_tcp_stream *s = NULL;
+	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	return s;
+}
+
 static mio_tcp_listener *bind_loopback(int family, struct sockaddr_storage *addr, socklen_t *len)
 {
 	*len = family == AF_INET6 ? nt_addr_v6(addr, 0) : nt_addr_v4(addr, 0);
@@ -526,11 +538,8 @@ END_TEST
  * before the stream was registered. */
 START_TEST(test_tcp_stream_connect_writable_registered_late)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	/* accept returns once the handshake is complete on both sides. */
 	int peer = nt_plain_accept(lfd);
 	struct sockaddr_storage a;
@@ -554,11 +563,8 @@ END_TEST
 /* tcp.rs connect: WRITABLE first, READABLE (EOF) once the peer goes. */
 START_TEST(test_tcp_stream_connect_then_peer_close)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	mio_poll *p;
 	mio_events *ev;
 	nt_poll(&p, &ev);
@@ -628,11 +634,8 @@ static void *bulk_writer(void *arg)
  * -EAGAIN, wait for WRITABLE, go on; the peer gets every byte in order. */
 START_TEST(test_tcp_stream_write_until_eagain)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	struct bulk b = { .fd = nt_plain_accept(lfd), .n = BULK };
 	mio_poll *p;
 	mio_events *ev;
@@ -679,11 +682,8 @@ END_TEST
 /* tcp.rs read and peek: read every event's worth until -EAGAIN. */
 START_TEST(test_tcp_stream_read_until_eagain)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	struct bulk b = { .fd = nt_plain_accept(lfd), .n = BULK };
 	mio_poll *p;
 	mio_events *ev;
@@ -899,11 +899,8 @@ END_TEST
  * ECONNRESET once the peer's RST is in) and never raise SIGPIPE. */
 START_TEST(test_tcp_stream_write_to_closed_peer)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	int peer = nt_plain_accept(lfd);
 	mio_poll *p;
 	mio_events *ev;
@@ -1070,11 +1067,8 @@ END_TEST
 /* tcp_stream.rs priority_event_on_oob_data (Linux and Android upstream). */
 START_TEST(test_tcp_stream_priority_oob)
 {
-	struct sockaddr_storage addr;
-	socklen_t len;
-	int lfd = nt_plain_listener(AF_INET, &addr, &len);
-	mio_tcp_stream *s = NULL;
-	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&addr, len, &s));
+	int lfd;
+	mio_tcp_stream *s = connect_to_plain_listener(&lfd);
 	mio_poll *p;
 	mio_events *ev;
 	nt_poll(&p, &ev);
