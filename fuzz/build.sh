@@ -11,7 +11,7 @@ out=$2
 CC=${CLANG:-clang-14}
 mkdir -p "$out"
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
-inc="-I$srcdir/include -I$srcdir/lib -I$confdir"
+inc="-I$confdir/include -I$srcdir/lib -I$confdir"
 lib="version.c util.c poll.c events.c waker.c socket.c addr.c tcp.c udp.c unix.c pipe.c
      sys_epoll.c wakefd_eventfd.c"
 srcs=

@@ -4,8 +4,8 @@
 # prototype in a SYNOPSIS there (.Fn or .Fo).  A function added to the
 # header without documentation fails here.
 set -u
-: "${srcdir:=.}" "${top_srcdir:=..}"
-header=$top_srcdir/include/mio.h
+: "${srcdir:=.}" "${top_srcdir:=..}" "${top_builddir:=..}"
+header=$top_builddir/include/mio.h
 pages=
 for p in ${MAN3PAGES:-}; do pages="$pages $srcdir/$p"; done
 [ -n "$pages" ] || { echo "coverage.sh: no pages given (MAN3PAGES)"; exit 99; }

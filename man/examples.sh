@@ -45,7 +45,7 @@ for p in $pages; do
       continue
     fi
     if $LIBTOOL --quiet --mode=link --tag=CC $CC $CFLAGS -Wall -Wextra -Werror -pthread \
-        -I"$top_srcdir/include" -o "${src%.c}" "$src" "$lib" >"${src%.c}.log" 2>&1; then
+        -I"$top_builddir/include" -o "${src%.c}" "$src" "$lib" >"${src%.c}.log" 2>&1; then
       echo "ok: $src (from $p)"
     else
       echo "FAIL: $src (from $p)"

@@ -5,7 +5,7 @@
 # include/mio.h must have a file in man3 after the install.  Without
 # man(1), mandoc renders the installed files instead.
 set -u
-: "${top_srcdir:=..}" "${MAKE:=make}" "${mandir:?mandir not set}"
+: "${top_srcdir:=..}" "${top_builddir:=..}" "${MAKE:=make}" "${mandir:?mandir not set}"
 tmp=$(pwd)/install-test
 rm -rf "$tmp" && mkdir -p "$tmp" || exit 99
 # The test runs under `make check`: give the inner make a clean slate
@@ -45,7 +45,7 @@ check 3 mio_version MIO_POLL mio_backend
 check 3 mio_pipe_sender_write MIO_PIPE SIGPIPE
 check 7 mio MIO 'edge-triggered'
 
-funcs=$(grep -v '^[[:space:]]*\(/\*\|\*\)' "$top_srcdir/include/mio.h" |
+funcs=$(grep -v '^[[:space:]]*\(/\*\|\*\)' "$top_builddir/include/mio.h" |
         sed -n 's/.*[ *]\(mio_[a-z0-9_]*\)(.*/\1/p' | sort -u)
 total=0 absent=0
 for f in $funcs; do

@@ -15,7 +15,7 @@ base="$top_srcdir/abi/libmio.abi"
 if ! command -v "$ABIDIFF" >/dev/null 2>&1; then
 	echo "abidiff not found (Debian: abigail-tools)"; exit 77
 fi
-"$ABIDIFF" --no-added-syms --headers-dir2 "$top_srcdir/include" "$base" "$lib"
+"$ABIDIFF" --no-added-syms --headers-dir2 "$top_builddir/include" "$base" "$lib"
 rc=$?
 # abidiff's status is a bit mask: 1 error, 2 usage, 4 ABI change, 8 incompatible.
 if [ $((rc & 11)) -ne 0 ]; then

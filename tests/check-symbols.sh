@@ -9,7 +9,7 @@ lib="$top_builddir/lib/.libs/libmio.so.1"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # Declarations only: a line that starts with a type, not a comment.
-grep -E '^[a-z].*\bmio_[a-z0-9_]+[[:space:]]*\(' "$top_srcdir/include/mio.h" |
+grep -E '^[a-z].*\bmio_[a-z0-9_]+[[:space:]]*\(' "$top_builddir/include/mio.h" |
 	grep -oE '\bmio_[a-z0-9_]+[[:space:]]*\(' |
 	sed 's/[[:space:](]//g' | sort -u > "$tmp/header"
 grep -oE '^[[:space:]]+mio_[a-z0-9_]+;' "$top_srcdir/lib/libmio.sym" |

@@ -41,7 +41,8 @@ def library_path():
 
 
 def header_functions():
-    top = os.environ.get("top_srcdir", os.path.join(here, ".."))
+    # include/mio.h is made by configure: it lives in the build tree.
+    top = os.environ.get("top_builddir", os.path.join(here, ".."))
     with open(os.path.join(top, "include", "mio.h")) as f:
         text = f.read()
     # Drop comments first: "see mio_poll(3)" in prose is not a function.

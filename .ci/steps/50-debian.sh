@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 # ---- the symbols file is what gen-symbols makes of lib/libmio.sym ------
 say "debian/libmio1.symbols up to date with lib/libmio.sym"
-if ! "$SRCDIR/debian/gen-symbols" "$SRCDIR/lib/libmio.sym" "$SRCDIR/include/mio.h" |
+if ! "$SRCDIR/debian/gen-symbols" "$SRCDIR/lib/libmio.sym" "$BUILD/include/mio.h" |
 	diff -u "$SRCDIR/debian/libmio1.symbols" -; then
 	echo "FAIL: regenerate with: debian/gen-symbols > debian/libmio1.symbols"; exit 1
 fi
