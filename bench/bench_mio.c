@@ -5,6 +5,12 @@
  * library), and again, as bench_mio_lto, with the library's sources
  * compiled in with -flto.
  *
+ * Built a third time with -DBENCH_MIO_COPY, as bench_mio_copy (system
+ * "libmio-copy", also -lmio): the event loops of W1 and W2 use the 1.1
+ * batch call instead, mio_poll_wait then one mio_events_copy into an array
+ * of mio_event_info, so the loop crosses the library boundary twice per
+ * wait instead of 1 + 3 per event.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "bench.h"
@@ -12,7 +18,12 @@
 #include <mio.h>
 #include <stddef.h>
 
+#ifdef BENCH_MIO_COPY
+const char bench_system[] = "libmio-copy";
+static mio_event_info info[BENCH_EVENTS];
+#else
 const char bench_system[] = "libmio";
+#endif
 
 static mio_poll     *mp;
 static mio_registry *reg;
@@ -51,12 +62,21 @@ void bench_w1(int p[2])
 	add(p[1], (mio_token)p[1]);
 	bench_w1_start();
 	for (;;) {
+#ifdef BENCH_MIO_COPY
+		wait_events(NULL);
+		size_t n = mio_events_copy(events, 0, info, BENCH_EVENTS);
+		for (size_t i = 0; i < n; i++)
+			if ((info[i].readiness & MIO_EVENT_READABLE) &&
+			    bench_w1_hop((int)info[i].token))
+				return;
+#else
 		int n = wait_events(NULL);
 		for (int i = 0; i < n; i++) {
 			const mio_event *e = mio_events_get(events, (size_t)i);
 			if (mio_event_is_readable(e) && bench_w1_hop((int)mio_event_token(e)))
 				return;
 		}
+#endif
 	}
 }
 
@@ -71,12 +91,20 @@ void bench_w2(const int *rd, long f)
 	bench_setup_stop();
 	while (bench_w2_fire())
 		while (bench_w2_pending()) {
+#ifdef BENCH_MIO_COPY
+			wait_events(NULL);
+			size_t n = mio_events_copy(events, 0, info, BENCH_EVENTS);
+			for (size_t i = 0; i < n; i++)
+				if (info[i].readiness & MIO_EVENT_READABLE)
+					bench_w2_drain((long)info[i].token);
+#else
 			int n = wait_events(NULL);
 			for (int i = 0; i < n; i++) {
 				const mio_event *e = mio_events_get(events, (size_t)i);
 				if (mio_event_is_readable(e))
 					bench_w2_drain((long)mio_event_token(e));
 			}
+#endif
 		}
 }
 

@@ -29,11 +29,12 @@ W3_N=${BENCH_W3_N:-1000000}
 CG_N=${BENCH_CG_N:-2000}        # callgrind/strace at CG_N and 2*CG_N
 CPU=${BENCH_CPU:-1}
 
-systems="epoll libmio libmio-lto libev libevent libuv rust-mio"
+systems="epoll libmio libmio-copy libmio-lto libev libevent libuv rust-mio"
 bin_of() {
 	case $1 in
 	epoll) echo "$B/bench_epoll" ;;
 	libmio) echo "$B/bench_mio" ;;
+	libmio-copy) echo "$B/bench_mio_copy" ;;
 	libmio-lto) echo "$B/bench_mio_lto" ;;
 	libev) echo "$B/bench_ev" ;;
 	libevent) echo "$B/bench_event" ;;
@@ -94,8 +95,8 @@ if [ $smoke = 1 ]; then
 		a=$(field allocs "$line")
 		if [ "$a" = -1 ]; then
 			echo "FAIL $s: libmalloccount.so not seen"; fails=$((fails + 1))
-		elif [ "$s" = libmio ] && [ "$a" != 0 ]; then
-			echo "FAIL libmio allocates in the W1 steady state ($a calls)"; fails=$((fails + 1))
+		elif [ "${s%-copy}" = libmio ] && [ "$a" != 0 ]; then
+			echo "FAIL $s allocates in the W1 steady state ($a calls)"; fails=$((fails + 1))
 		fi
 	done
 	echo "bench smoke: $(wc -w <<<"$present") systems ($present ), $fails failures"
@@ -218,7 +219,8 @@ EOF
 if [ -n "$have_valgrind" ] && command -v callgrind_annotate >/dev/null; then
 	echo
 	echo "callgrind, self instructions per W1 round trip by function:"
-	for s in epoll libmio; do
+	for s in epoll libmio libmio-copy; do
+		[ -f "$T/cg.$s.1" ] || continue
 		cg_self "$T/cg.$s.1" >"$T/self.$s.1"; cg_self "$T/cg.$s.2" >"$T/self.$s.2"
 		awk -F'\t' -v n=$N -v s="$s" 'NR == FNR { a[$2] = $1; next }
 			{ d = ($1 - a[$2]) / n; if (d >= 0.5) printf "  %-7s %6.1f  %s\n", s, d, $2 }' \

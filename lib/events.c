@@ -69,22 +69,53 @@ static inline uint32_t flags_of(const mio_event *e)
 
 /*
  * All the predicates below at once, as MIO_EVENT_* bits (the definitions
- * are the predicates', repeated here without branches so one event costs
- * a few ALU instructions).  check_events.c compares the two for every
- * combination of the backend's flags.
+ * are the predicates', written as one constant expression so the table
+ * below is made by the compiler).  check_events.c compares the result with
+ * the predicates for every combination of the backend's flags.
  */
+#define RDY(f)                                                                   \
+	((((f) & (MIO__EV_IN | MIO__EV_PRI)) ? MIO_EVENT_READABLE : 0u) |        \
+	 (((f) & MIO__EV_OUT) ? MIO_EVENT_WRITABLE : 0u) |                       \
+	 (((f) & MIO__EV_PRI) ? MIO_EVENT_PRIORITY : 0u) |                       \
+	 (((f) & MIO__EV_ERR) ? MIO_EVENT_ERROR : 0u) |                          \
+	 ((((f) & MIO__EV_HUP) || (((f) & MIO__EV_IN) && ((f) & MIO__EV_RDHUP)))  \
+		  ? MIO_EVENT_READ_CLOSED : 0u) |                                \
+	 ((((f) & MIO__EV_HUP) || (((f) & MIO__EV_OUT) && ((f) & MIO__EV_ERR)) || \
+	   (f) == MIO__EV_ERR) ? MIO_EVENT_WRITE_CLOSED : 0u))
+
+/*
+ * The fast path, a table lookup: on Linux the five flags that matter sit
+ * in bits 0-4 (IN 0x1, PRI 0x2, OUT 0x4, ERR 0x8, HUP 0x10, the same for
+ * epoll and poll) and RDHUP is 0x2000; those six bits index a 64-byte
+ * table.  An event with any other bit set (POLLNVAL, EPOLLMSG, garbage)
+ * takes the formula, since "ERR alone" must then be false.
+ */
+#define FAST_BITS 0x1fu
+#ifdef __linux__
+/* (EPOLLIN and friends are enum constants: checked here, not in #if.) */
+_Static_assert(MIO__EV_IN == 0x1 && MIO__EV_PRI == 0x2 && MIO__EV_OUT == 0x4 &&
+	       MIO__EV_ERR == 0x8 && MIO__EV_HUP == 0x10 &&
+	       (MIO__EV_RDHUP == 0x2000 || MIO__EV_RDHUP == 0),
+	       "event flag values differ from Linux's: the readiness table needs them");
+#define HAVE_TABLE 1
+#define UNPACK(i) (((i) & FAST_BITS) | (((i) & 0x20u) ? (uint32_t)MIO__EV_RDHUP : 0u))
+#define T4(i) RDY(UNPACK(i)), RDY(UNPACK((i) + 1)), RDY(UNPACK((i) + 2)), RDY(UNPACK((i) + 3))
+#define T16(i) T4(i), T4((i) + 4), T4((i) + 8), T4((i) + 12)
+static const uint8_t readiness_table[64] = { T16(0u), T16(16u), T16(32u), T16(48u) };
+#endif
+
+/* Two steps: the common case (only bits 0-4) indexes the table with the
+ * flags as they are, three instructions; RDHUP and the rest take the
+ * longer way. */
 static inline unsigned readiness_of(uint32_t f)
 {
-	unsigned in = (f & MIO__EV_IN) != 0, out = (f & MIO__EV_OUT) != 0;
-	unsigned pri = (f & MIO__EV_PRI) != 0, err = (f & MIO__EV_ERR) != 0;
-	unsigned hup = (f & MIO__EV_HUP) != 0, rdhup = (f & MIO__EV_RDHUP) != 0;
-
-	return ((in | pri) * MIO_EVENT_READABLE) |
-	       (out * MIO_EVENT_WRITABLE) |
-	       (pri * MIO_EVENT_PRIORITY) |
-	       (err * MIO_EVENT_ERROR) |
-	       ((hup | (in & rdhup)) * MIO_EVENT_READ_CLOSED) |
-	       ((hup | (out & err) | (f == MIO__EV_ERR)) * MIO_EVENT_WRITE_CLOSED);
+#ifdef HAVE_TABLE
+	if (mio__likely((f & ~FAST_BITS) == 0))
+		return readiness_table[f];
+	if (mio__likely((f & ~(FAST_BITS | 0x2000u)) == 0))
+		return readiness_table[(f & FAST_BITS) | 0x20u];
+#endif
+	return RDY(f);
 }
 
 MIO_EXPORT unsigned mio_event_readiness(const mio_event *e)
