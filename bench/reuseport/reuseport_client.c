@@ -3,16 +3,19 @@
  * doing request/response ping-pong against an echo server, for a fixed
  * time, counting completed round trips.
  *
- *   reuseport_client ADDR CONNS SECONDS [SIZE [THREADS]]
+ *   reuseport_client ADDR CONNS SECONDS [SIZE [THREADS [SERVER_PID]]]
  *
  * CONNS connections (spread over THREADS client threads, default 2, each
  * with its own raw epoll: the client is plain Linux, not libmio, so it
  * measures the server only) each send SIZE bytes (default 64), wait for
  * all SIZE to come back, and send again.  After a warm-up of a quarter of
  * SECONDS (at most 1 s) the round trips completed in SECONDS are counted.
- * One result line:
+ * With SERVER_PID, the server's CPU time (utime + stime of the whole
+ * process, /proc/PID/stat) is read at the two ends of the counted
+ * interval, by the client itself so that the window is exactly the one
+ * the requests are counted in.  One result line:
  *
- *   conns=200 size=64 seconds=3.000 requests=123456 rps=41152
+ *   conns=200 size=64 seconds=3.000 requests=123456 rps=41152 server_cpu=0.93
  *
  * Exit status 1 when a connection fails or echoes wrong bytes.
  *
@@ -53,6 +56,27 @@ static socklen_t addr_len;
 static size_t size = 64;
 static struct cconn *conns;
 static atomic_int phase;  /* 0 warm-up, 1 counting, 2 stop */
+
+/* utime + stime of process pid in seconds, or -1. */
+static double proc_cpu(long pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (f == NULL)
+		return -1;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* Fields after the command name, which may hold spaces: from the
+	 * last ')', state is field 3, utime 14, stime 15. */
+	char *p = strrchr(buf, ')');
+	unsigned long long ut, st;
+	if (p == NULL ||
+	    sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
 
 static double now(void)
 {
@@ -164,8 +188,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	if (argc < 4 || argc > 6) {
-		fprintf(stderr, "usage: reuseport_client ADDR CONNS SECONDS [SIZE [THREADS]]\n");
+	if (argc < 4 || argc > 7) {
+		fprintf(stderr, "usage: reuseport_client ADDR CONNS SECONDS [SIZE [THREADS [SERVER_PID]]]\n");
 		return 2;
 	}
 	if (parse_addr(argv[1]) < 0) {
@@ -177,6 +201,7 @@ int main(int argc, char **argv)
 	if (argc > 4)
 		size = (size_t)atol(argv[4]);
 	int nthreads = argc > 5 ? atoi(argv[5]) : 2;
+	long server_pid = argc > 6 ? atol(argv[6]) : 0;
 	if (nconns < 1 || seconds <= 0 || size < 1 || size > MAX_SIZE || nthreads < 1 ||
 	    nthreads > nconns) {
 		fprintf(stderr, "reuseport_client: bad arguments\n");
@@ -210,12 +235,14 @@ int main(int argc, char **argv)
 	double warm = seconds / 4 < 1.0 ? seconds / 4 : 1.0;
 	struct timespec ws = { (time_t)warm, (long)((warm - (double)(time_t)warm) * 1e9) };
 	nanosleep(&ws, NULL);
+	double cpu0 = server_pid > 0 ? proc_cpu(server_pid) : -1;
 	double t0 = now();
 	atomic_store(&phase, 1);
 	struct timespec rs = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
 	nanosleep(&rs, NULL);
 	atomic_store(&phase, 2);
 	double t1 = now();
+	double cpu1 = server_pid > 0 ? proc_cpu(server_pid) : -1;
 
 	unsigned long long total = 0;
 	int status = 0;
@@ -230,8 +257,11 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < nconns; i++)
 		close(conns[i].fd);
-	printf("conns=%d size=%zu seconds=%.3f requests=%llu rps=%.0f\n", nconns, size, t1 - t0,
+	printf("conns=%d size=%zu seconds=%.3f requests=%llu rps=%.0f", nconns, size, t1 - t0,
 	       total, (double)total / (t1 - t0));
+	if (cpu0 >= 0 && cpu1 >= 0)
+		printf(" server_cpu=%.2f", (cpu1 - cpu0) / (t1 - t0));
+	printf("\n");
 	free(threads);
 	free(conns);
 	return status;

@@ -14,8 +14,9 @@
 # the server is stopped with SIGTERM (it must exit 0).  Each figure is
 # the median of BENCH_RP_RUNS (3) runs, the configurations interleaved
 # run by run so that load from elsewhere falls on all of them alike.
-# Server CPU is the server's utime+stime (/proc/PID/stat) over the
-# counted interval, in cores; req/CPU-s divides the requests by it.
+# Server CPU is the server's utime+stime (/proc/PID/stat, read by the
+# client at the ends of its counted interval), in cores; req/CPU-s
+# divides the requests by it.
 #
 # --smoke: one short run of each configuration (50 connections, 0.5 s),
 # checking that requests were served and the server exited 0 (CI's
@@ -52,8 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-hz=$(getconf CLK_TCK)
 
 # run1 NAME SERVER-ARGS...: one measured run; appends rps, cores and the
 # per-thread accept counts to $T/NAME.*
@@ -71,18 +70,12 @@ run1() {
 	if [ -z "$addr" ]; then
 		echo "error: server $* did not start:" >&2; cat "$T/server.out" >&2; exit 1
 	fi
-	"${nice_[@]}" "$client" "$addr" "$CONNS" "$SECONDS_" "$SIZE" "$CTHREADS" >"$T/client.out" &
+	# The client reads the server's CPU time itself, at the two ends of
+	# the interval it counts requests in (a shell sampling it would drift
+	# off that window on a loaded machine: every fork takes time).
+	"${nice_[@]}" "$client" "$addr" "$CONNS" "$SECONDS_" "$SIZE" "$CTHREADS" "$spid" \
+		>"$T/client.out" &
 	local cpid=$!
-	# The counted interval starts after the client's warm-up (a quarter
-	# of SECONDS, at most 1 s) and lasts SECONDS: sample the server's
-	# CPU over the same window.
-	local warm
-	warm=$(awk -v s="$SECONDS_" 'BEGIN { w = s / 4; if (w > 1) w = 1; print w }')
-	sleep "$warm"
-	local c0 t0 c1 t1
-	c0=$(cpu_ticks "$spid"); t0=$(date +%s.%N)
-	sleep "$SECONDS_"
-	c1=$(cpu_ticks "$spid"); t1=$(date +%s.%N)
 	if ! wait "$cpid"; then
 		echo "error: client failed against server $*:" >&2; cat "$T/client.out" >&2; exit 1
 	fi
@@ -93,13 +86,14 @@ run1() {
 	if [ $rc -ne 0 ]; then
 		echo "error: server $* exited $rc:" >&2; cat "$T/server.out" >&2; exit 1
 	fi
-	local line rps
+	local line rps cpu
 	line=$(cat "$T/client.out")
 	rps=$(sed -n 's/.* rps=\([0-9.]*\).*/\1/p' <<<"$line")
+	cpu=$(sed -n 's/.* server_cpu=\([0-9.]*\).*/\1/p' <<<"$line")
 	[ -n "$rps" ] && [ "$rps" != 0 ] || { echo "error: no requests served: $line" >&2; exit 1; }
+	[ -n "$cpu" ] || { echo "error: no server CPU figure: $line" >&2; exit 1; }
 	echo "$rps" >>"$T/$name.rps"
-	awk -v a="$c0" -v b="$c1" -v t0="$t0" -v t1="$t1" -v hz="$hz" \
-		'BEGIN { printf "%.2f\n", (b - a) / hz / (t1 - t0) }' >>"$T/$name.cpu"
+	echo "$cpu" >>"$T/$name.cpu"
 	sed -n 's/^thread [0-9]*: accepted \([0-9]*\) .*/\1/p' "$T/server.out" | paste -sd/ >>"$T/$name.acc"
 	if [ $smoke = 1 ]; then
 		echo "ok   reuseport $name: $line; server: $(tail -1 "$T/server.out")"
