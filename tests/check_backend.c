@@ -18,6 +18,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -741,6 +742,52 @@ START_TEST(test_backend_wake_from_signal_handler)
 }
 END_TEST
 
+/*
+ * Capacity against the kernel's limit (issue 12, finding 10).  epoll_wait
+ * refuses maxevents above INT_MAX / sizeof(struct epoll_event)
+ * (178956970 on x86-64, fs/eventpoll.c EP_MAX_EVENTS) with EINVAL, so a
+ * buffer of 178956971 made every wait fail.  A wait now asks the kernel
+ * for at most that many; the buffer keeps its capacity.  Each size is
+ * allocated (2 to 3 GB of address space, never touched beyond the events
+ * stored) and waited on with a wake pending: the wait must return it.
+ */
+#define EPOLL_MAX_EVENTS_X86_64 178956970u
+static void wait_with_capacity(size_t cap)
+{
+	mio_poll *p;
+	mio_events *ev;
+	mio_waker *w;
+	ck_assert_ok(mio_poll_new(&p));
+	int rc = mio_events_new(cap, &ev);
+	ck_assert_msg(rc == 0, "mio_events_new(%zu): %s", cap, mio_test_errname(-rc));
+	ck_assert_uint_eq(mio_events_capacity(ev), cap);
+	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 5, &w));
+	ck_assert_ok(mio_waker_wake(w));
+	int n;
+	do
+		n = mio_poll_wait(p, ev, &(struct timespec){ 10, 0 });
+	while (n == -EINTR);
+	ck_assert_msg(n == 1, "wait with capacity %zu: %d (%s)", cap, n,
+		      n < 0 ? mio_test_errname(-n) : "events");
+	ck_assert_uint_eq(mio_event_token(mio_events_get(ev, 0)), 5);
+	ck_assert_uint_eq(mio_events_len(ev), 1);
+	ck_assert_ptr_null(mio_events_get(ev, 1));
+	mio_waker_free(w);
+	mio_events_free(ev);
+	mio_poll_free(p);
+}
+
+START_TEST(test_backend_events_capacity_kernel_limit)
+{
+	/* Both sides of the limit with 12-byte events (x86-64, packed) and
+	 * with 16-byte ones (every other architecture). */
+	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64);
+	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64 + 1);  /* the issue's value */
+	wait_with_capacity((size_t)INT_MAX / 16);
+	wait_with_capacity((size_t)INT_MAX / 16 + 1);
+}
+END_TEST
+
 MIO_SUITE(backend)
 {
 	Suite *s = suite_create("backend");
@@ -753,6 +800,7 @@ MIO_SUITE(backend)
 	tcase_add_test(tc, test_backend_hangup_reported_once);
 	tcase_add_test(tc, test_backend_small_buffer_reports_each_source);
 	tcase_add_test(tc, test_backend_fd_in_two_polls);
+	tcase_add_test(tc, test_backend_events_capacity_kernel_limit);
 	suite_add_tcase(s, tc);
 
 	tc = mio_tcase("registry");
