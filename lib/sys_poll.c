@@ -44,6 +44,10 @@
  *  6. One fd may be registered with several selectors, and the I/O path
  *     knows only the fd.  A process-wide table indexed by fd lists the
  *     selectors that have it.
+ *  7. One waiter per selector.  A second thread calling mio_poll_wait
+ *     would queue on `lock` behind the first, its timeout ignored until
+ *     the first returns.  It gets -EBUSY at once instead (`waiting`, an
+ *     atomic exchange before the lock), as on epoll (sys_epoll.c trap 6).
  *
  * Locks: `table_lock` (the fd table, and every selector's set of fds)
  * is always taken before a selector's `lock`, never after; the waiting
@@ -99,6 +103,7 @@ struct mio__selector {
 	atomic_uint        waiting_ops;  /* threads that want `lock` (trap 3) */
 	atomic_bool        polling;      /* inside poll(2) (traps 3, 4) */
 	atomic_bool        dirty;        /* some entry has rearm bits (trap 4) */
+	atomic_bool        waiting;      /* a thread is in mio__sys_wait (trap 7) */
 	struct mio__wakefd notify;       /* interrupts poll(2); pfd[0] */
 	struct pollfd     *pfd;
 	unsigned           npfd, pfd_cap;
@@ -276,6 +281,7 @@ int mio__sys_new(mio__selector **out)
 	atomic_init(&sel->waiting_ops, 0);
 	atomic_init(&sel->polling, false);
 	atomic_init(&sel->dirty, false);
+	atomic_init(&sel->waiting, false);
 	sel->pfd[0] = (struct pollfd){ .fd = sel->notify.rfd, .events = POLLIN };
 	sel->npfd = 1;
 	*out = sel;
@@ -505,6 +511,8 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 	int ms = timeout_ms, rc;
 
 	events->len = 0;
+	if (atomic_exchange(&sel->waiting, true))
+		return -EBUSY;  /* trap 7 */
 	pthread_mutex_lock(&sel->lock);
 	for (;;) {
 		while (atomic_load(&sel->waiting_ops) > 0)
@@ -554,5 +562,6 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 		}
 	}
 	pthread_mutex_unlock(&sel->lock);
+	atomic_store(&sel->waiting, false);
 	return rc;
 }
