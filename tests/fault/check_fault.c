@@ -48,15 +48,35 @@ struct run {
 			FAIL_AT(_r, #call);             \
 	} while (0)
 
-/* A constructor: on failure its out-pointer(s) must still be NULL. */
-#define CTOR(call, ...)                                                         \
+/* A constructor: its out-pointer(s) are poisoned before the call, and on
+ * failure each must be NULL again (a pointer that merely stayed NULL from
+ * its declaration would prove nothing).  A poisoned one left behind is
+ * reported and cleared, so the cleanup does not free it. */
+#define OUT_POISON ((void *)0x1)
+#define OUT_CHECK(o, call)                                                      \
 	do {                                                                    \
+		if ((o) != NULL) {                                              \
+			R->bad = "failed constructor left *out set: " #call;    \
+			(o) = NULL;                                             \
+		}                                                               \
+	} while (0)
+#define CTOR(call, o)                                                           \
+	do {                                                                    \
+		(o) = OUT_POISON;                                               \
 		long long _r = (long long)(call);                               \
 		if (_r < 0) {                                                   \
-			const void *_outs[] = { __VA_ARGS__ };                  \
-			for (size_t _i = 0; _i < sizeof(_outs) / sizeof(_outs[0]); _i++) \
-				if (_outs[_i] != NULL)                          \
-					R->bad = "failed constructor left *out set: " #call; \
+			OUT_CHECK(o, call);                                     \
+			FAIL_AT(_r, #call);                                     \
+		}                                                               \
+	} while (0)
+#define CTOR2(call, o1, o2)                                                     \
+	do {                                                                    \
+		(o1) = OUT_POISON;                                              \
+		(o2) = OUT_POISON;                                              \
+		long long _r = (long long)(call);                               \
+		if (_r < 0) {                                                   \
+			OUT_CHECK(o1, call);                                    \
+			OUT_CHECK(o2, call);                                    \
 			FAIL_AT(_r, #call);                                     \
 		}                                                               \
 	} while (0)
@@ -180,7 +200,7 @@ static void sc_core(struct run *R, const char *dir)
 	STEP(mio_waker_wake(w));
 	STEP(wait_token(p, ev, &seen, T_WAKER));
 
-	CTOR(mio_pipe_new(&tx, &rx), tx, rx);
+	CTOR2(mio_pipe_new(&tx, &rx), tx, rx);
 	int rfd = mio_pipe_receiver_fd(rx);
 	STEP(mio_registry_register(reg, rfd, T_RX, MIO_READABLE));
 	STEP(mio_pipe_sender_write(tx, buf, 1));
@@ -493,7 +513,7 @@ static void sc_unix(struct run *R, const char *dir)
 	STEP(mio_unix_stream_shutdown(c, SHUT_WR));
 	STEP(mio_unix_listener_take_error(l, &err));
 
-	CTOR(mio_unix_stream_pair(&pa, &pb), pa, pb);
+	CTOR2(mio_unix_stream_pair(&pa, &pb), pa, pb);
 	struct iovec iov[1] = { { "pair", 4 } };
 	STEP(mio_unix_stream_writev(pa, iov, 1));
 	struct iovec rio[1] = { { buf, sizeof(buf) } };
@@ -518,7 +538,7 @@ static void sc_unix(struct run *R, const char *dir)
 	DRAINED(mio_unix_datagram_recv(d, buf, sizeof(buf)));
 	STEP(mio_unix_datagram_shutdown(u, SHUT_RDWR));
 	STEP(mio_unix_datagram_take_error(d, &err));
-	CTOR(mio_unix_datagram_pair(&da, &db), da, db);
+	CTOR2(mio_unix_datagram_pair(&da, &db), da, db);
 	STEP(mio_unix_datagram_send(da, "x", 1));
 	STEP(mio_unix_datagram_recv(db, buf, sizeof(buf)));
 
