@@ -88,7 +88,14 @@ def pattern(n, seed):
 def tcp_client(addr, data, results, key):
     """Send everything, then half-close, then read the echo to EOF."""
     try:
-        s = socket.create_connection(addr, timeout=60)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if len(data) >= 1 << 20:
+            # A small, fixed receive buffer (no autotuning, which may
+            # reach 32 MiB): the server's writes must stall and be
+            # finished on WRITABLE.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 16)
+        s.settimeout(60)
+        s.connect(addr)
         s.sendall(data)
         s.shutdown(socket.SHUT_WR)
         got = bytearray()
@@ -249,6 +256,16 @@ def listenfd_server(prefix="", env=None):
     return server
 
 
+def test_tcp_server_static():
+    if not os.path.exists("./tcp_server_static"):
+        print("note: no tcp_server_static (configured --disable-static-archive)")
+        return
+    dyn = subprocess.run(["readelf", "-d", "./tcp_server_static"], capture_output=True,
+                         text=True).stdout
+    check("libmio" not in dyn, "tcp_server_static: linked with libmio.a, needs no libmio.so")
+    exercise_tcp(Server(["./tcp_server_static", "127.0.0.1:0"]), "tcp_server_static")
+
+
 def test_tcp_listenfd_server():
     exercise_tcp(listenfd_server(), "tcp_listenfd_server")
     exercise_emfile(listenfd_server("ulimit -n 16 && "), "tcp_listenfd_server")
@@ -299,7 +316,8 @@ def test_demo():
 
 
 try:
-    for test in (test_tcp_server, test_tcp_listenfd_server, test_udp_server, test_demo):
+    for test in (test_tcp_server, test_tcp_server_static, test_tcp_listenfd_server,
+                 test_udp_server, test_demo):
         try:
             test()
         except Exception as e:

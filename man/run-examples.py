@@ -183,7 +183,10 @@ def mio_7_1(prog):
     # server's writes fill the socket, it stops reading, and the
     # writable event resumes both.
     data = pattern(8 << 20, 3)
-    s = socket.create_connection(addr, timeout=60)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 16)  # no autotuning
+    s.settimeout(60)
+    s.connect(addr)
 
     def send():
         s.sendall(data)
