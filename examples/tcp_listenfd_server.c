@@ -12,6 +12,8 @@
  *
  * SPDX-License-Identifier: MIT
  */
+/* unsetenv is POSIX.1-2001: not declared under -std=c99 without this. */
+#define _POSIX_C_SOURCE 200809L
 #include "tcp_echo.h"
 
 #include <fcntl.h>

@@ -381,6 +381,13 @@ def mio_tcp_stream_3_1(prog):
     check(code == 2, "mio_tcp_stream.3: a bad address exits 2")
 
 
+def mio_tcp_socket_3_1(prog):
+    # A SO_REUSEPORT listener and a TCP_NODELAY/keepalive client made
+    # through mio_tcp_socket: the connect completes and the listener
+    # accepts it, then the program ends by itself.
+    expect_output("mio_tcp_socket.3", prog, "connect: done")
+
+
 def mio_udp_socket_3_1(prog):
     for where, fam in (("127.0.0.1:0", socket.AF_INET), ("[::1]:0", socket.AF_INET6)):
         srv = Server([prog, where])
