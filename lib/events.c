@@ -23,7 +23,9 @@ MIO_EXPORT int mio_events_new(size_t capacity, mio_events **out)
 		return -ENOMEM;
 	ev->len = 0;
 	ev->capacity = capacity;
-	ev->max = capacity > INT_MAX ? INT_MAX : (int)capacity;
+	/* A wait stores at most MIO__WAIT_MAX: more would make every
+	 * epoll_wait fail.  Computed here so the wait costs nothing. */
+	ev->max = capacity > MIO__WAIT_MAX ? (int)MIO__WAIT_MAX : (int)capacity;
 	*out = ev;
 	return 0;
 }
