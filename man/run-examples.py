@@ -284,6 +284,11 @@ def mio_events_3_1(prog):
     expect_output("mio_events.3", prog, "token 42 readable")
 
 
+def mio_events_3_2(prog):
+    # The same loop through mio_events_copy (libmio 1.1).
+    expect_output("mio_events.3", prog, "token 42 readable")
+
+
 def mio_pipe_3_1(prog):
     code, out, err = run(prog)
     check(code == 0 and out.strip() == "11", "mio_pipe.3: the child counted 11 bytes (%r)" % out)
