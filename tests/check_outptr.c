@@ -238,6 +238,30 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
+/* Whether the lowered limit holds for every kind of fd the constructors
+ * make.  Under valgrind it does not for socketpair(2) (valgrind keeps the
+ * limit itself, and checks only some calls). */
+static bool limit_enforced(void)
+{
+	int fds[2], fd;
+	bool ok = true;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0) {
+		close(fds[0]);
+		close(fds[1]);
+		ok = false;
+	}
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		close(fds[0]);
+		close(fds[1]);
+		ok = false;
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		close(fd);
+		ok = false;
+	}
+	return ok;
+}
+
 START_TEST(test_outptr_table)
 {
 	struct fx f;
@@ -248,6 +272,13 @@ START_TEST(test_outptr_table)
 		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
 		struct rlimit low = { (rlim_t)lowest_free_fd(), saved.rlim_max };
 		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+		if (!limit_enforced()) {
+			ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+			fprintf(stderr, "check_outptr: %s (%s) not run: RLIMIT_NOFILE is not "
+				"enforced here (valgrind?)\n", r->fn, r->name);
+			fx_close(&f);
+			return;
+		}
 	}
 	const void *a = NULL, *b = NULL;
 	long long got = r->call(&f, &a, &b);
