@@ -39,6 +39,7 @@ struct outs {
 	mio_waker *w;
 	mio_tcp_listener *tl;
 	mio_tcp_stream *ts;
+	mio_tcp_socket *sk;
 	mio_udp_socket *u;
 	mio_unix_listener *ul;
 	mio_unix_stream *us, *us2;
@@ -102,6 +103,15 @@ static void fx_close(struct fx *f)
 #define SA(x) ((struct sockaddr *)(x))
 #define O (f->o)
 
+/* A fresh TCP socket for the rows of the consuming calls (listen, connect
+ * take ownership of it, on failure too). */
+static mio_tcp_socket *fresh_v4_socket(void)
+{
+	mio_tcp_socket *s = NULL;
+	ck_assert_int_eq(mio_tcp_socket_new_v4(&s), 0);
+	return s;
+}
+
 /*
  * X(constructor, case, call, errno, out A, out B, emfile): `call` is made
  * with out A and out B (the same member for a single out-pointer) set to
@@ -140,6 +150,15 @@ static void fx_close(struct fx *f)
 	X(mio_tcp_stream_connect, emfile,                                                        \
 	  mio_tcp_stream_connect(SA(&f->tl_addr), f->tl_len, &O.ts), 0, O.ts, O.ts, 1)           \
 	X(mio_tcp_stream_from_fd, minus_1, mio_tcp_stream_from_fd(-1, &O.ts), EBADF, O.ts, O.ts, 0) \
+	X(mio_tcp_socket_new_v4, emfile, mio_tcp_socket_new_v4(&O.sk), 0, O.sk, O.sk, 1)           \
+	X(mio_tcp_socket_new_v6, emfile, mio_tcp_socket_new_v6(&O.sk), 0, O.sk, O.sk, 1)           \
+	X(mio_tcp_socket_from_fd, minus_1, mio_tcp_socket_from_fd(-1, &O.sk), EBADF, O.sk, O.sk, 0) \
+	X(mio_tcp_socket_listen, null_socket, mio_tcp_socket_listen(NULL, 16, &O.tl), EINVAL,    \
+	  O.tl, O.tl, 0)                                                                         \
+	X(mio_tcp_socket_connect, null_socket,                                                   \
+	  mio_tcp_socket_connect(NULL, SA(&f->tl_addr), f->tl_len, &O.ts), EINVAL, O.ts, O.ts, 0) \
+	X(mio_tcp_socket_connect, null_addr,                                                     \
+	  mio_tcp_socket_connect(fresh_v4_socket(), NULL, 16, &O.ts), EINVAL, O.ts, O.ts, 0)    \
 	X(mio_udp_socket_bind, null_addr, mio_udp_socket_bind(NULL, 16, &O.u), EINVAL, O.u, O.u, 0) \
 	X(mio_udp_socket_bind, emfile, mio_udp_socket_bind(SA(&f->v4), f->v4_len, &O.u), 0,      \
 	  O.u, O.u, 1)                                                                           \
