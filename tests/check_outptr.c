@@ -155,6 +155,8 @@ static mio_tcp_socket *fresh_v4_socket(void)
 	X(mio_tcp_socket_from_fd, minus_1, mio_tcp_socket_from_fd(-1, &O.sk), EBADF, O.sk, O.sk, 0) \
 	X(mio_tcp_socket_listen, null_socket, mio_tcp_socket_listen(NULL, 16, &O.tl), EINVAL,    \
 	  O.tl, O.tl, 0)                                                                         \
+	X(mio_tcp_socket_listen, negative_backlog,                                               \
+	  mio_tcp_socket_listen(fresh_v4_socket(), -1, &O.tl), EINVAL, O.tl, O.tl, 0)            \
 	X(mio_tcp_socket_connect, null_socket,                                                   \
 	  mio_tcp_socket_connect(NULL, SA(&f->tl_addr), f->tl_len, &O.ts), EINVAL, O.ts, O.ts, 0) \
 	X(mio_tcp_socket_connect, null_addr,                                                     \
