@@ -155,6 +155,8 @@ static mio_tcp_socket *fresh_v4_socket(void)
 	X(mio_tcp_socket_from_fd, minus_1, mio_tcp_socket_from_fd(-1, &O.sk), EBADF, O.sk, O.sk, 0) \
 	X(mio_tcp_socket_listen, null_socket, mio_tcp_socket_listen(NULL, 16, &O.tl), EINVAL,    \
 	  O.tl, O.tl, 0)                                                                         \
+	X(mio_tcp_socket_listen, negative_backlog,                                               \
+	  mio_tcp_socket_listen(fresh_v4_socket(), -1, &O.tl), EINVAL, O.tl, O.tl, 0)            \
 	X(mio_tcp_socket_connect, null_socket,                                                   \
 	  mio_tcp_socket_connect(NULL, SA(&f->tl_addr), f->tl_len, &O.ts), EINVAL, O.ts, O.ts, 0) \
 	X(mio_tcp_socket_connect, null_addr,                                                     \
@@ -257,6 +259,30 @@ static int lowest_free_fd(void)
 	return fd;
 }
 
+/* Whether the lowered limit holds for every kind of fd the constructors
+ * make.  Under valgrind it does not for socketpair(2) (valgrind keeps the
+ * limit itself, and checks only some calls). */
+static bool limit_enforced(void)
+{
+	int fds[2], fd;
+	bool ok = true;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) == 0) {
+		close(fds[0]);
+		close(fds[1]);
+		ok = false;
+	}
+	if (pipe2(fds, O_CLOEXEC) == 0) {
+		close(fds[0]);
+		close(fds[1]);
+		ok = false;
+	}
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0) {
+		close(fd);
+		ok = false;
+	}
+	return ok;
+}
+
 START_TEST(test_outptr_table)
 {
 	struct fx f;
@@ -267,6 +293,13 @@ START_TEST(test_outptr_table)
 		ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
 		struct rlimit low = { (rlim_t)lowest_free_fd(), saved.rlim_max };
 		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+		if (!limit_enforced()) {
+			ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+			fprintf(stderr, "check_outptr: %s (%s) not run: RLIMIT_NOFILE is not "
+				"enforced here (valgrind?)\n", r->fn, r->name);
+			fx_close(&f);
+			return;
+		}
 	}
 	const void *a = NULL, *b = NULL;
 	long long got = r->call(&f, &a, &b);
