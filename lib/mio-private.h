@@ -12,11 +12,25 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+/* Inside the library mio_poll_wait is always the default-layout entry,
+ * even when the library itself is built with -D_TIME_BITS=64 (mio.h would
+ * otherwise redirect it to mio_poll_wait_time64). */
+#define MIO__INTERNAL 1
 #include "mio.h"
+
+/* Targets whose default time_t is 32-bit (configure's "time32" tag, the
+ * same test): lib/poll.c exports mio_poll_wait_time64 there. */
+#if defined(__GLIBC__) && defined(__TIMESIZE) && __TIMESIZE == 32
+#define MIO__TIME32_DEFAULT 1
+struct mio__timespec64;
+int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
+			 const struct mio__timespec64 *timeout);
+#endif
 
 /* Only symbols marked MIO_EXPORT leave the library (-fvisibility=hidden),
  * and the version script tags each with its node. */
@@ -58,6 +72,11 @@ typedef struct epoll_event mio__raw_event;
 #define MIO__EV_RDHUP EPOLLRDHUP
 #define mio__raw_flags(e) ((e)->events)
 #define mio__raw_token(e) ((mio_token)(e)->data.u64)
+/* The most records one wait asks for: epoll_wait(2) fails with EINVAL
+ * above INT_MAX / sizeof(struct epoll_event) (fs/eventpoll.c,
+ * EP_MAX_EVENTS: 178956970 on x86-64, where the struct is packed into 12
+ * bytes), not above INT_MAX. */
+#define MIO__WAIT_MAX ((size_t)INT_MAX / sizeof(struct epoll_event))
 #else
 #include <poll.h>
 typedef struct mio__raw_event {
@@ -76,12 +95,14 @@ typedef struct mio__raw_event {
 #endif
 #define mio__raw_flags(e) ((e)->events)
 #define mio__raw_token(e) ((e)->token)
+/* poll(2) has no such limit; a wait returns the count as an int. */
+#define MIO__WAIT_MAX ((size_t)INT_MAX)
 #endif
 
 struct mio_events {
 	size_t         len;       /* records stored by the last wait */
 	size_t         capacity;  /* as asked for in mio_events_new */
-	int            max;       /* capacity clamped to INT_MAX, for the kernel */
+	int            max;       /* capacity clamped to MIO__WAIT_MAX, once */
 	mio__raw_event buf[];
 };
 
