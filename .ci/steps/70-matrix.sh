@@ -289,7 +289,10 @@ run_config() {
 	echo $(( $(date +%s) - start )) > "$dir/seconds"
 	# CPU seconds of everything the configuration ran (user + system of
 	# the reaped children): the figure that predicts an idle machine.
-	times | sed -n 2p | tr 'ms' '  ' |
+	# (times in this shell, not in a pipeline's subshell, which has no
+	# children of its own)
+	times > "$dir/times"
+	sed -n 2p "$dir/times" | tr 'ms' '  ' |
 		awk '{ printf "%d\n", $1 * 60 + $2 + $3 * 60 + $4 }' > "$dir/cpu"
 	verdict "$dir" || rc=1
 	echo "$rc" > "$dir/status"
