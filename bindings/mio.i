@@ -146,6 +146,10 @@ static mio_b_pair_pipe mio_b_pipe(void)
 %newobject mio_b_registry::try_clone;
 %newobject mio_b_events::get;
 
+/* Only the constructors written below exist: SWIG's default one would
+ * make an object with no handle (mio.Registry() dereferenced NULL). */
+%nodefaultctor;
+
 
 struct mio_b_poll {};
 struct mio_b_registry {};
