@@ -108,6 +108,65 @@ test("f02_gc_events_during_iteration", function()
 	assert(select(3, p:poll(ev, 0)) == EBADF)
 end)
 
+-- true if f(...) raised or returned nil, msg, EINVAL
+local function rejected(f, ...)
+	local ok, v, msg, e = pcall(f, ...)
+	if not ok then return true end
+	return v == nil and type(msg) == "string" and e == EINVAL
+end
+
+test("f03_integer_ranges", function()
+	local big = 1 << 32
+	local p = assert(mio.Poll())
+	local reg = p:registry()
+	local a, b = mio.UnixStream.pair()
+	local fd = a:fileno()
+	-- from_fd(2^32 + fd) adopted fd, and closed it when collected.
+	assert(rejected(mio.TcpStream.from_fd, big + fd))
+	assert(rejected(mio.UnixStream.from_fd, big + fd))
+	assert(rejected(mio.Sender.from_fd, -big + fd))
+	collectgarbage()
+	collectgarbage()
+	assert(a:write("still mine") == 10 and b:read(64) == "still mine")
+	-- register(2^32 + fd) registered fd; interests 2^32 + 1 were READABLE.
+	assert(rejected(reg.register, reg, big + fd, 1, mio.READABLE))
+	assert(rejected(reg.register, reg, a, 1, big + mio.READABLE))
+	assert(rejected(reg.register, reg, a, 1, -1))
+	assert(reg:register(a, 1, mio.READABLE))
+	assert(rejected(reg.reregister, reg, a, 1, big + mio.WRITABLE))
+	assert(rejected(reg.deregister, reg, big + fd))
+	assert(reg:deregister(a))
+	-- fileno() returning something that is no fd
+	local fake = setmetatable({}, { __index = { fileno = function() return big + fd end } })
+	local v, _, e = reg:register(fake, 1, mio.READABLE)
+	assert(v == nil and e == EBADF)
+	-- shutdown(2^32 + 1) was SHUT_WR.
+	assert(rejected(a.shutdown, a, big + mio.SHUT_WR))
+	assert(a:write("x") == 1 and b:read(1) == "x")
+	-- sizes and indexes
+	assert(rejected(b.read, b, -1))
+	assert(rejected(mio.Events, -1))
+	local ev = assert(mio.Events(2))
+	assert(rejected(ev.get, ev, -1))
+	-- ttl and other uint32_t options
+	local udp = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local ttl0 = udp:ttl()
+	assert(rejected(udp.set_ttl, udp, big + 64))
+	assert(rejected(udp.set_ttl, udp, -1))
+	assert(udp:ttl() == ttl0)
+	assert(rejected(udp.set_multicast_ttl_v4, udp, big + 1))
+	assert(rejected(udp.join_multicast_v6, udp, "ff02::1", big + 1))
+	local l = assert(mio.TcpListener.bind("127.0.0.1:0"))
+	assert(rejected(l.set_ttl, l, big))
+	-- still fine in range
+	assert(udp:set_ttl(64) and udp:ttl() == 64)
+	-- floats with an exact integer value are integers; others are not
+	assert(udp:set_ttl(65.0) and udp:ttl() == 65)
+	assert(rejected(udp.set_ttl, udp, 65.5))
+	assert(rejected(udp.set_ttl, udp, 2.0^40))
+	a:close(); b:close(); p:close()
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do
