@@ -167,6 +167,39 @@ test("f03_integer_ranges", function()
 	a:close(); b:close(); p:close()
 end)
 
+test("f04_scratch_vs_finalizers", function()
+	-- Finalizers run inside allocations: one that reads another mio
+	-- socket must not change what a read already returned.  Lua copies a
+	-- string before it may collect, and the typemaps push the bytes
+	-- before anything else; this holds it across many GC points.
+	local a, b = mio.UnixStream.pair()
+	local x, y = mio.UnixDatagram.pair()
+	local u = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local v = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local p = assert(mio.Poll())
+	local ev = assert(mio.Events(4))
+	assert(p:registry():register(v, 1, mio.READABLE))
+	collectgarbage("incremental", 100, 100)
+	for i = 1, 300 do
+		b:write("BBBBBBBB")
+		for _ = 1, 20 do
+			setmetatable({}, { __gc = function() a:read(64) end })
+		end
+		assert(x:send("AAAAAAAA") == 8)
+		local d, addr = y:recv_from(64)
+		assert(d == "AAAAAAAA", d)
+		assert(u:send_to("AAAAAAAA", v:local_addr()) == 8)
+		p:poll(ev, 1)
+		local d2 = v:recv_from(64)
+		assert(d2 == "AAAAAAAA", d2)
+		assert(x:send("AAAAAAAA") == 8)
+		assert(y:recv(64) == "AAAAAAAA")
+		a:read(64)
+	end
+	collectgarbage("incremental")
+	collectgarbage()
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do
