@@ -200,6 +200,25 @@ test("f04_scratch_vs_finalizers", function()
 	collectgarbage()
 end)
 
+test("f05_unix_empty_address_is_unnamed", function()
+	-- "" bound the abstract name "\0": a second bind("") failed EADDRINUSE.
+	for _, cls in ipairs{ mio.UnixListener, mio.UnixDatagram } do
+		local a = assert(cls.bind(""))
+		local b = assert(cls.bind(""))
+		for _, s in ipairs{ a, b } do
+			local name = s:local_addr()
+			assert(#name == 6 and name:sub(1, 1) == "\0", ("%q"):format(name))
+		end
+		assert(a:local_addr() ~= b:local_addr())
+		a:close(); b:close()
+	end
+	local v, _, e = mio.UnixStream.connect("")
+	assert(v == nil and e == EINVAL)
+	local d = assert(mio.UnixDatagram.unbound())
+	v, _, e = d:connect("")
+	assert(v == nil and e == EINVAL)
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

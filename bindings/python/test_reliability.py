@@ -110,6 +110,31 @@ class TestScratch(unittest.TestCase):
         scratch_race(self, lambda: rx.read(64), tx.write)
 
 
+class TestUnixUnnamed(unittest.TestCase):
+    def test_f05_unix_empty_address_is_unnamed(self):
+        # '' bound the abstract name "\0": one per host, the second
+        # bind('') anywhere failed with EADDRINUSE.
+        for cls in (mio.UnixListener, mio.UnixDatagram):
+            with self.subTest(cls=cls.__name__):
+                a = cls.bind("")
+                b = cls.bind("")
+                for s in (a, b):
+                    name = s.local_addr()
+                    self.assertIsInstance(name, bytes)  # autobind: abstract
+                    self.assertEqual(len(name), 6)
+                    self.assertEqual(name[:1], b"\0")
+                self.assertNotEqual(a.local_addr(), b.local_addr())
+                a.close()
+                b.close()
+        with self.assertRaises(OSError) as cm:
+            mio.UnixStream.connect("")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        d = mio.UnixDatagram.unbound()
+        with self.assertRaises(OSError) as cm:
+            d.connect("")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
