@@ -116,6 +116,55 @@ static void mio_b_lua_lock(lua_State *L, int t)
 	lua_rawset(L, t);
 }
 
+/* The __call of a class table: SWIG's own proxy keeps one result, so a
+ * failed constructor gave a bare nil instead of nil, message, errno.
+ * Upvalue: the real constructor wrapper. */
+static int mio_b_lua_call_ctor(lua_State *L)
+{
+	lua_CFunction ctor = lua_tocfunction(L, lua_upvalueindex(1));
+	lua_remove(L, 1);  /* the class table */
+	return ctor(L);
+}
+
+/* Sets module[name]'s __call to ctor with all its results. */
+static void mio_b_lua_ctor(lua_State *L, int module, const char *name, lua_CFunction ctor)
+{
+	lua_pushstring(L, name);
+	lua_rawget(L, module);
+	if (!lua_istable(L, -1) || !lua_getmetatable(L, -1))
+		luaL_error(L, "mio: no class table %s", name);
+	lua_pushstring(L, "__call");
+	lua_pushcfunction(L, ctor);
+	lua_pushcclosure(L, mio_b_lua_call_ctor, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 2);
+}
+
+/* Every class with a constructor must have had mio_b_lua_ctor: a class
+ * table whose __call is still SWIG's proxy fails the module load, so a
+ * new constructor cannot silently lose its error values. */
+static void mio_b_lua_check_ctors(lua_State *L, int module)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL || clss->constructor == NULL)
+			continue;
+		lua_pushstring(L, clss->cls_static->name);
+		lua_rawget(L, module);
+		int ok = 0;
+		if (lua_istable(L, -1) && lua_getmetatable(L, -1)) {
+			lua_pushstring(L, "__call");
+			lua_rawget(L, -2);
+			ok = lua_tocfunction(L, -1) == mio_b_lua_call_ctor;
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		if (!ok)
+			luaL_error(L, "mio: constructor of %s not wrapped (mio_lua.i %%init)",
+				   clss->cls_static->name);
+	}
+}
+
 /* Scripts cannot reach the metatables (getmetatable returns false), so
  * they cannot call finalizers or replace methods: the instance
  * metatables, the class tables' metatables (which link to the instance
@@ -151,6 +200,10 @@ static void mio_b_lua_protect(lua_State *L, int module)
 %}
 
 %init %{
+	mio_b_lua_ctor(L, lua_gettop(L), "Poll", _wrap_new_Poll);
+	mio_b_lua_ctor(L, lua_gettop(L), "Events", _wrap_new_Events);
+	mio_b_lua_ctor(L, lua_gettop(L), "Waker", _wrap_new_Waker);
+	mio_b_lua_check_ctors(L, lua_gettop(L));
 	mio_b_lua_protect(L, lua_gettop(L));
 %}
 

@@ -219,6 +219,31 @@ test("f05_unix_empty_address_is_unnamed", function()
 	assert(v == nil and e == EINVAL)
 end)
 
+test("f08_constructors_return_errors", function()
+	-- mio.Events(0) gave a bare nil: the class table's __call kept one
+	-- result of nil, message, errno.
+	local v, msg, e = mio.Events(0)
+	assert(v == nil and type(msg) == "string" and e == EINVAL, tostring(msg))
+	v, msg, e = mio.Events(math.maxinteger)
+	assert(v == nil and type(msg) == "string" and e == ENOMEM, tostring(msg))
+	-- Poll() out of descriptors, in a child with a tiny fd limit.
+	local lua = arg and arg[-1] or "lua5.4"
+	local f = io.popen("ulimit -n 8; " .. lua .. [[ -e '
+		local mio = require "mio"
+		local keep = {}
+		for i = 1, 20 do
+			local p, msg, e = mio.Poll()
+			if p == nil then print(type(msg), e) os.exit(0) end
+			keep[i] = p
+		end
+		print("no failure")']])
+	local out = f:read("a")
+	f:close()
+	assert(out:match("^string%s+24") , "Poll() at EMFILE printed: " .. out)
+	-- and a success is one value, the object
+	assert(select("#", mio.Events(1)) == 1)
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do
