@@ -161,8 +161,10 @@ struct mio_b_waker {};
 %extend mio_b_poll {
 	mio_b_poll() { return mio_bind_poll_new(); }
 	~mio_b_poll() { mio_bind_poll_delete($self); }
-	/* Drops this object's hold; Registry objects and a poll() running in
-	 * another thread keep the selector until they are done. */
+	/* Closes the selector: its Registry objects fail EBADF from now on; a
+	 * poll() running in another thread returns first (the fd is closed
+	 * when it does).  Collecting the Poll object without close() leaves
+	 * its Registry objects working. */
 	mio_b_ok close()
 	{
 		mio_bind_poll_close($self);
@@ -188,19 +190,32 @@ struct mio_b_waker {};
 	~mio_b_registry() { mio_bind_registry_delete($self); }
 	mio_b_ok register_(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_register(mio_bind_registry_h($self),
-							    SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_register(h, SOURCE, token, interests));
 	}
 	mio_b_ok reregister(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_reregister(mio_bind_registry_h($self),
-							      SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_reregister(h, SOURCE, token, interests));
 	}
 	mio_b_ok deregister(int SOURCE)
 	{
-		return (int)mio_b_set(mio_registry_deregister(mio_bind_registry_h($self), SOURCE));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_deregister(h, SOURCE));
 	}
 	mio_b_registry *try_clone() { return mio_bind_registry_try_clone($self); }
+	/* Drops this object's hold on the selector; EBADF from now on. */
+	mio_b_ok close()
+	{
+		mio_bind_registry_close($self);
+		return 0;
+	}
 }
 
 %extend mio_b_events {

@@ -284,7 +284,23 @@ START_TEST(test_closed_poll_is_ebadf)
 {
 	mio_b_poll *p = mio_bind_poll_new();
 	mio_b_events *ev = mio_bind_events_new(4);
+	mio_b_registry *r = mio_bind_poll_registry(p);
+	mio_b_registry *c = mio_bind_registry_try_clone(r);
+	ck_assert_ptr_nonnull(c);
+	int before = count_fds();
 	mio_bind_poll_close(p);
+	/* The selector is closed now, Registry objects alive or not. */
+	if (strcmp(mio_backend(), "epoll") == 0)
+		ck_assert_int_eq(count_fds(), before - 1);
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	ck_assert_b_err(mio_bind_registry_h(c), EBADF);
+	ck_assert_b_err(mio_bind_registry_try_clone(r), EBADF);
+	ck_assert_b_err(mio_bind_waker_new(r, 1), EBADF);
+	mio_bind_registry_delete(c);
+	mio_bind_registry_close(r);
+	mio_bind_registry_close(r);  /* twice is fine */
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	mio_bind_registry_delete(r);
 	mio_bind_poll_close(p);  /* twice is fine */
 	ck_assert_b_err(mio_bind_poll_registry(p), EBADF);
 	ck_assert_b_err(mio_bind_poll_fd(p), EBADF);
@@ -316,6 +332,27 @@ START_TEST(test_wait_holds_selector_and_events)
 	ck_assert_int_eq(mio_poll_wait(sel->poll, ev->h, &zero), 0);
 	mio_bind_poll_wait_end(sel, ev);  /* frees both: LSan and ASan check */
 	mio_bind_events_delete(ev2);
+}
+END_TEST
+
+/* close() while another thread waits: the selector stays until the
+ * wait returns, then goes at once. */
+START_TEST(test_close_during_wait)
+{
+	mio_b_poll *p = mio_bind_poll_new();
+	mio_b_registry *r = mio_bind_poll_registry(p);
+	mio_b_events *ev = mio_bind_events_new(4);
+	mio_b_sel *sel = mio_bind_poll_wait_begin(p, ev);
+	mio_bind_poll_close(p);
+	ck_assert_ptr_nonnull(sel->poll);
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	struct timespec zero = { 0, 0 };
+	ck_assert_int_eq(mio_poll_wait(sel->poll, ev->h, &zero), 0);
+	mio_bind_poll_wait_end(sel, ev);
+	ck_assert_ptr_null(sel->poll);  /* r still holds the struct */
+	mio_bind_registry_delete(r);
+	mio_bind_poll_delete(p);
+	mio_bind_events_delete(ev);
 }
 END_TEST
 
@@ -449,6 +486,7 @@ int main(void)
 	tcase_add_test(tc, test_poll_registry_wait_events);
 	tcase_add_test(tc, test_registry_outlives_poll);
 	tcase_add_test(tc, test_closed_poll_is_ebadf);
+	tcase_add_test(tc, test_close_during_wait);
 	tcase_add_test(tc, test_wait_holds_selector_and_events);
 	tcase_add_test(tc, test_waker_and_close);
 	tcase_add_test(tc, test_handle_wrap_close_delete);

@@ -117,26 +117,36 @@ typedef struct mio_b_datafrom {
 typedef struct mio_b_events mio_b_events;
 
 /* The selector, shared by the Poll object, its Registry objects and the
- * poll() calls in progress; freed when the last of them lets go. */
+ * poll() calls in progress; the struct is freed when the last of them
+ * lets go.  Poll.close() closes the selector at once (poll = NULL, the
+ * Registry objects then fail EBADF), or, while waits are in progress in
+ * other threads, when the last of them returns. */
 typedef struct mio_b_sel {
-	mio_poll *poll;
+	mio_poll *poll;    /* NULL once closed and no wait in progress */
 	long      refs;
+	int       waits;   /* poll() calls in progress */
+	bool      closed;
 } mio_b_sel;
 
 typedef struct mio_b_poll {
-	mio_b_sel *sel;    /* NULL once closed */
+	mio_b_sel *sel;    /* NULL once closed (or its struct destroyed) */
 } mio_b_poll;
 
+/* A Registry holds the selector; one from try_clone also owns a C clone.
+ * Both fail EBADF once the Poll or the Registry itself is closed. */
 typedef struct mio_b_registry {
-	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
-	mio_registry *clone;  /* or owned, from try_clone */
+	mio_b_sel    *sel;    /* NULL once this Registry is closed */
+	mio_registry *clone;  /* from try_clone, or NULL */
 } mio_b_registry;
 
 MIO_B_API void mio_bind_sel_unref(mio_b_sel *s);
 
 /* NULL with mio_b_err set on failure. */
 MIO_B_API mio_b_poll *mio_bind_poll_new(void);
+/* The destructor: drops this object's hold, does not close (Registry
+ * objects keep working after the Poll object is collected). */
 MIO_B_API void mio_bind_poll_delete(mio_b_poll *p);
+/* close(): closes the selector for every holder (see mio_b_sel). */
 MIO_B_API void mio_bind_poll_close(mio_b_poll *p);
 MIO_B_API mio_b_registry *mio_bind_poll_registry(mio_b_poll *p);
 MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
@@ -149,9 +159,11 @@ MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
 MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
 MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
 
-/* The C registry of r. */
+/* The C registry of r, or NULL with mio_b_err = EBADF if r or its Poll
+ * is closed. */
 MIO_B_API mio_registry *mio_bind_registry_h(mio_b_registry *r);
 MIO_B_API mio_b_registry *mio_bind_registry_try_clone(mio_b_registry *r);
+MIO_B_API void mio_bind_registry_close(mio_b_registry *r);
 MIO_B_API void mio_bind_registry_delete(mio_b_registry *r);
 
 /* ---- Events and Event ---------------------------------------------- */

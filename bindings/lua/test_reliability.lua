@@ -244,6 +244,35 @@ test("f08_constructors_return_errors", function()
 	assert(select("#", mio.Events(1)) == 1)
 end)
 
+test("f15_poll_close_closes_selector", function()
+	local p = assert(mio.Poll())
+	local r = p:registry()
+	local c = assert(r:try_clone())
+	local tx, rx = mio.pipe()
+	assert(r:register(rx, 1, mio.READABLE))
+	assert(p:close())
+	for _, call in ipairs{
+		function() return r:register(tx, 2, mio.WRITABLE) end,
+		function() return r:deregister(rx) end,
+		function() return c:reregister(rx, 3, mio.READABLE) end,
+		function() return r:try_clone() end,
+		function() return mio.Waker(r, 1) end,
+		function() return p:poll(assert(mio.Events(1)), 0) end,
+		function() return p:registry() end,
+	} do
+		local v, msg, e = call()
+		assert(v == nil and type(msg) == "string" and e == EBADF, tostring(msg))
+	end
+	assert(r:close() and r:close() and c:close())
+	-- Registry:close() on its own
+	local p2 = assert(mio.Poll())
+	local r2 = p2:registry()
+	assert(r2:register(rx, 1, mio.READABLE))
+	assert(r2:close())
+	assert(select(3, r2:deregister(rx)) == EBADF)
+	assert(p2:registry():deregister(rx))
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

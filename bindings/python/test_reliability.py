@@ -135,6 +135,57 @@ class TestUnixUnnamed(unittest.TestCase):
         self.assertEqual(cm.exception.errno, errno.EINVAL)
 
 
+class TestPollClose(unittest.TestCase):
+    def test_f15_poll_close_closes_selector(self):
+        # Poll.close() only dropped its own hold: the epoll fd stayed open
+        # while any Registry lived, and Registry had no close().
+        p = mio.Poll()
+        r = p.registry()
+        c = r.try_clone()
+        tx, rx = mio.pipe()
+        r.register(rx, 1, mio.READABLE)
+        fd = p.fileno() if mio.backend() == "epoll" else None
+        p.close()
+        if fd is not None:
+            with self.assertRaises(OSError):
+                os.fstat(fd)
+        for call in (lambda: r.register(tx, 2, mio.WRITABLE), lambda: r.deregister(rx),
+                     lambda: c.reregister(rx, 3, mio.READABLE), r.try_clone,
+                     lambda: mio.Waker(r, 1), lambda: p.poll(mio.Events(1), 0), p.registry):
+            with self.assertRaises(OSError) as cm:
+                call()
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+        r.close()
+        r.close()
+        c.close()
+
+    def test_f15_registry_close(self):
+        with mio.Poll() as p:
+            with p.registry() as r:
+                tx, rx = mio.pipe()
+                r.register(rx, 1, mio.READABLE)
+            with self.assertRaises(OSError) as cm:
+                r.deregister(rx)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            p.registry().deregister(rx)  # the Poll is fine
+
+    def test_f15_close_while_polling_in_thread(self):
+        import threading
+        import time
+        p = mio.Poll()
+        fd = p.fileno() if mio.backend() == "epoll" else None
+        got = []
+        t = threading.Thread(target=lambda: got.append(p.poll(mio.Events(2), 0.3)))
+        t.start()
+        time.sleep(0.1)
+        p.close()
+        t.join()
+        self.assertEqual(got, [0])
+        if fd is not None:
+            with self.assertRaises(OSError):
+                os.fstat(fd)
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
