@@ -170,16 +170,38 @@ struct mio_b_waker {};
 		mio_bind_poll_close($self);
 		return 0;
 	}
+	/* Waits for events.  Interrupted by a signal: MIO_B_EINTR_RETRY says
+	 * whether to wait again for the time left (Python, PEP 475: yes if
+	 * the handlers returned, else their exception) or to fail EINTR
+	 * (Lua).  The deadline costs a clock read only for a timeout > 0. */
 	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
 	{
 		mio_b_sel *sel = mio_bind_poll_wait_begin($self, events);
+		const struct timespec *t = TIMEOUT;
+		struct timespec deadline, left;
+		int timed = t != NULL && (t->tv_sec != 0 || t->tv_nsec != 0);
 		int rc;
 		if (sel == NULL)
 			return -1;
-		MIO_B_BLOCKING_BEGIN
-		rc = mio_poll_wait(sel->poll, events->h, TIMEOUT);
-		MIO_B_BLOCKING_END
+		if (timed)
+			mio_bind_deadline(&deadline, t);
+		for (;;) {
+			MIO_B_BLOCKING_BEGIN
+			rc = mio_poll_wait(sel->poll, events->h, t);
+			MIO_B_BLOCKING_END
+			if (rc != -EINTR || !MIO_B_EINTR_RETRY)
+				break;
+			if (timed) {
+				if (!mio_bind_time_left(&deadline, &left)) {
+					rc = 0;
+					break;
+				}
+				t = &left;
+			}
+		}
 		mio_bind_poll_wait_end(sel, events);
+		if (mio_b_err == MIO_B_PENDING)
+			return -1;
 		return (int)mio_b_set(rc);
 	}
 	mio_b_registry *registry() { return mio_bind_poll_registry($self); }

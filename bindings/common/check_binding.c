@@ -143,6 +143,28 @@ START_TEST(test_unaddr_path_abstract_and_limits)
 }
 END_TEST
 
+START_TEST(test_deadline_and_time_left)
+{
+	struct timespec d, left, t = { 0, 999999999L };
+	mio_bind_deadline(&d, &t);
+	ck_assert_int_ge(d.tv_nsec, 0);
+	ck_assert_int_lt(d.tv_nsec, 1000000000L);
+	ck_assert(mio_bind_time_left(&d, &left));
+	ck_assert(left.tv_sec == 0 && left.tv_nsec > 0 && left.tv_nsec <= 999999999L);
+	t.tv_sec = 0;
+	t.tv_nsec = 20000000L;  /* 20 ms */
+	mio_bind_deadline(&d, &t);
+	struct timespec nap = { 0, 30000000L };
+	nanosleep(&nap, NULL);
+	ck_assert(!mio_bind_time_left(&d, &left));
+	t.tv_sec = 100;
+	t.tv_nsec = 0;
+	mio_bind_deadline(&d, &t);
+	ck_assert(mio_bind_time_left(&d, &left));
+	ck_assert(left.tv_sec == 99 || left.tv_sec == 100);
+}
+END_TEST
+
 /* ---- scratch buffer ------------------------------------------------ */
 
 /* The unnamed address really autobinds, any number of times. */
@@ -479,6 +501,7 @@ int main(void)
 	tcase_add_test(tc, test_inet_pton4);
 	tcase_add_test(tc, test_unaddr_path_abstract_and_limits);
 	tcase_add_test(tc, test_unaddr_empty_autobinds);
+	tcase_add_test(tc, test_deadline_and_time_left);
 	tcase_add_test(tc, test_buf_scratch_then_heap);
 	tcase_add_test(tc, test_buf_heap_enomem);
 	suite_add_tcase(s, tc);

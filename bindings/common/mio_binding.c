@@ -220,6 +220,30 @@ void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev)
 	mio_bind_sel_unref(sel);
 }
 
+void mio_bind_deadline(struct timespec *deadline, const struct timespec *timeout)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += timeout->tv_sec;
+	deadline->tv_nsec += timeout->tv_nsec;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
+bool mio_bind_time_left(const struct timespec *deadline, struct timespec *left)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left->tv_sec = deadline->tv_sec - now.tv_sec;
+	left->tv_nsec = deadline->tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	return left->tv_sec > 0 || (left->tv_sec == 0 && left->tv_nsec > 0);
+}
+
 mio_registry *mio_bind_registry_h(mio_b_registry *r)
 {
 	if (r->sel == NULL || r->sel->closed) {

@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "mio.h"
 
@@ -57,6 +58,10 @@ static inline long mio_b_set(long rc)
 		mio_b_err = (int)-rc;
 	return rc;
 }
+
+/* mio_b_err value meaning: the language already has an exception set
+ * (a Python signal handler raised); raise that one, not an errno. */
+#define MIO_B_PENDING (-1)
 
 /* Success without a value (None / true). */
 typedef int mio_b_ok;
@@ -158,6 +163,12 @@ MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
  * another thread (nothing may touch it) and ev only marked dead. */
 MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
 MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
+
+/* A wait interrupted by a signal whose handler returns is retried with
+ * the time left (PEP 475): deadline = now + timeout (CLOCK_MONOTONIC);
+ * time_left puts what remains in *left, false once it has passed. */
+MIO_B_API void mio_bind_deadline(struct timespec *deadline, const struct timespec *timeout);
+MIO_B_API bool mio_bind_time_left(const struct timespec *deadline, struct timespec *left);
 
 /* The C registry of r, or NULL with mio_b_err = EBADF if r or its Poll
  * is closed. */

@@ -16,6 +16,9 @@
 #define MIO_B_RAISE(e) return mio_b_lua_fail(L, (e))
 #define MIO_B_BLOCKING_BEGIN
 #define MIO_B_BLOCKING_END
+/* Lua has no signal handlers of its own: a wait interrupted by a signal
+ * returns nil, msg, EINTR (the C handler that caused it has run). */
+#define MIO_B_EINTR_RETRY 0
 
 static int mio_b_lua_fail(lua_State *L, int e)
 {
