@@ -774,8 +774,26 @@ MIO_B_WRITE(unix_datagram, send)
 %rename(Receiver) mio_b_pipe_receiver;
 
 MIO_B_COMMON(pipe_sender)
-MIO_B_WRITE(pipe_sender, write)
-MIO_B_WRITEV(pipe_sender)
+
+/* Pipe writes go through MIO_B_PIPE_WRITE (per language): Lua's blocks
+ * SIGPIPE around the write (mio_binding.h), so a closed reader is EPIPE,
+ * not the death of the interpreter; Python ignores SIGPIPE already. */
+%extend mio_b_pipe_sender {
+	long write(const char *DATA, size_t DATALEN)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_write($self->h, DATA, DATALEN));
+		return mio_b_set(rc);
+	}
+	long writev(const struct iovec *IOV, int IOVCNT)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_writev($self->h, IOV, IOVCNT));
+		return mio_b_set(rc);
+	}
+}
 MIO_B_COMMON(pipe_receiver)
 MIO_B_READ(pipe_receiver, read, readinto)
 MIO_B_READV(pipe_receiver)

@@ -12,6 +12,8 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -398,6 +400,56 @@ START_TEST(test_waker_and_close)
 }
 END_TEST
 
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+static bool sigpipe_pending(void)
+{
+	sigset_t p;
+	sigemptyset(&p);
+	sigpending(&p);
+	return sigismember(&p, SIGPIPE) == 1;
+}
+
+static bool sigpipe_blocked(void)
+{
+	sigset_t m;
+	pthread_sigmask(SIG_BLOCK, NULL, &m);
+	return sigismember(&m, SIGPIPE) == 1;
+}
+
+/* With SIGPIPE's default action (it would kill this test), a guarded
+ * write to a pipe without a reader is -EPIPE and leaves no trace. */
+START_TEST(test_sigpipe_guard)
+{
+	signal(SIGPIPE, SIG_DFL);
+	mio_b_pair_pipe pp = mio_bind_pipe_pair();
+	mio_bind_pipe_receiver_delete(pp.b);
+	mio_b_sigpipe g;
+	mio_bind_sigpipe_block(&g);
+	ck_assert(sigpipe_blocked());
+	long rc = mio_pipe_sender_write(pp.a->h, "x", 1);
+	ck_assert_int_eq(rc, -EPIPE);
+	mio_bind_sigpipe_unblock(&g, rc);
+	ck_assert(!sigpipe_blocked());
+	ck_assert(!sigpipe_pending());
+	/* A SIGPIPE pending before the write is not ours to take. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	raise(SIGPIPE);
+	mio_bind_sigpipe_block(&g);
+	rc = mio_pipe_sender_write(pp.a->h, "x", 1);
+	mio_bind_sigpipe_unblock(&g, rc);
+	ck_assert(sigpipe_blocked());  /* the caller's mask is back */
+	ck_assert(sigpipe_pending());
+	const struct timespec zero = { 0, 0 };
+	ck_assert_int_eq(sigtimedwait(&set, NULL, &zero), SIGPIPE);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	mio_bind_pipe_sender_delete(pp.a);
+}
+END_TEST
+
 /* ---- handles and pairs --------------------------------------------- */
 
 START_TEST(test_handle_wrap_close_delete)
@@ -513,6 +565,7 @@ int main(void)
 	tcase_add_test(tc, test_wait_holds_selector_and_events);
 	tcase_add_test(tc, test_waker_and_close);
 	tcase_add_test(tc, test_handle_wrap_close_delete);
+	tcase_add_test(tc, test_sigpipe_guard);
 	tcase_add_test(tc, test_every_allocation_fails_cleanly);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

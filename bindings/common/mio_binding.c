@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -365,6 +366,34 @@ void mio_bind_waker_close(mio_b_waker *w)
 {
 	mio_waker_free(w->h);
 	w->h = NULL;
+}
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+void mio_bind_sigpipe_block(mio_b_sigpipe *g)
+{
+	sigset_t set, pending;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	g->pending_before = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc)
+{
+	if (rc == -EPIPE && !g->pending_before) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		const struct timespec zero = { 0, 0 };
+		int saved = errno;
+		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+			;
+		errno = saved;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
 /* ---- Socket and pipe objects --------------------------------------- */

@@ -32,6 +32,7 @@
 #define MIO_BINDING_H
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -227,6 +228,24 @@ typedef struct mio_b_waker {
 MIO_B_API mio_b_waker *mio_bind_waker_new(mio_b_registry *r, mio_token token);
 MIO_B_API void mio_bind_waker_delete(mio_b_waker *w);
 MIO_B_API void mio_bind_waker_close(mio_b_waker *w);
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+/* A write to a pipe whose reader is gone raises SIGPIPE, which kills a
+ * process that does not ignore it (Python ignores it at startup, the Lua
+ * interpreter cannot).  Sockets are written with MSG_NOSIGNAL; a pipe
+ * write in such a language goes between these two calls, as libuv and
+ * OpenSSL do it: SIGPIPE blocked in this thread, and if the write failed
+ * EPIPE, the SIGPIPE it raised is taken off the pending set (unless one
+ * was already pending before: that one is someone else's), then the old
+ * mask is restored.  Costs two sigprocmask calls per write. */
+typedef struct mio_b_sigpipe {
+	sigset_t old;
+	bool     pending_before;
+} mio_b_sigpipe;
+
+MIO_B_API void mio_bind_sigpipe_block(mio_b_sigpipe *g);
+MIO_B_API void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc);
 
 /* ---- Socket and pipe objects: one owned handle, NULL when closed --- */
 

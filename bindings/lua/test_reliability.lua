@@ -273,6 +273,26 @@ test("f15_poll_close_closes_selector", function()
 	assert(p2:registry():deregister(rx))
 end)
 
+test("f11_sigpipe_on_closed_pipe", function()
+	-- Writing to a pipe whose reader is gone killed the interpreter with
+	-- SIGPIPE.  Run in a child so that the old behaviour fails the test
+	-- instead of killing the runner.
+	local lua = arg and arg[-1] or "lua5.4"
+	local f = io.popen(lua .. [[ -e '
+		local mio = require "mio"
+		local tx, rx = mio.pipe()
+		rx:close()
+		local v, msg, e = tx:write("x")
+		local v2, _, e2 = tx:writev({ "a", "b" })
+		-- and the interpreter still lives, and can still write elsewhere
+		local a, b = mio.pipe()
+		print(tostring(v), e, tostring(v2), e2, a:write("ok"), b:read(2))' 2>&1]])
+	local out = f:read("a")
+	local ok, how, code = f:close()
+	assert(ok, "child died: " .. tostring(how) .. " " .. tostring(code) .. " " .. out)
+	assert(out:match("^nil%s+32%s+nil%s+32%s+2%s+ok"), out)
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

@@ -40,6 +40,9 @@ static int mio_b_py_eintr_retry(void)
 }
 #define MIO_B_EINTR_RETRY mio_b_py_eintr_retry()
 
+/* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
+#define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
+
 /* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
  * Numeric hosts are parsed directly; names go through getaddrinfo.
  * Returns 0, or -1 with a Python exception set. */
