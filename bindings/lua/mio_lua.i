@@ -347,11 +347,28 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr *ADDR, socklen_t ADDRLEN)
 	(struct sockaddr_storage ss, socklen_t sslen) {
-	int rc = mio_addr_parse(lua_tostring(L, $input), &ss, &sslen);
+	size_t n;
+	const char *text = lua_tolstring(L, $input, &n);
+	if (strlen(text) != n)
+		MIO_B_RAISE(EINVAL);  /* C would stop at the NUL */
+	int rc = mio_addr_parse(text, &ss, &sslen);
 	if (rc < 0)
 		MIO_B_RAISE(-rc);
 	$1 = (struct sockaddr *)&ss;
 	$2 = sslen;
+}
+
+/* Text arguments (multicast groups, addr_parse): a string without NUL
+ * (else nil, msg, EINVAL: C would stop at it), or nil for NULL. */
+%typemap(in, checkfn="SWIG_lua_isnilstring") const char * {
+	if (lua_isnil(L, $input)) {
+		$1 = NULL;
+	} else {
+		size_t n;
+		$1 = ($1_ltype)lua_tolstring(L, $input, &n);
+		if (strlen($1) != n)
+			MIO_B_RAISE(EINVAL);
+	}
 }
 
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr_un *UNADDR, socklen_t UNLEN)

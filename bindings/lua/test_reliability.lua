@@ -293,6 +293,29 @@ test("f11_sigpipe_on_closed_pipe", function()
 	assert(out:match("^nil%s+32%s+nil%s+32%s+2%s+ok"), out)
 end)
 
+test("f12_embedded_nul_rejected", function()
+	-- "127.0.0.1:0\0junk" was accepted as 127.0.0.1:0.
+	local function einval(v, msg, e)
+		assert(v == nil and type(msg) == "string" and e == EINVAL,
+			tostring(v) .. " " .. tostring(msg) .. " " .. tostring(e))
+	end
+	einval(mio.UdpSocket.bind("127.0.0.1:0\0junk"))
+	einval(mio.TcpListener.bind("127.0.0.1:0\0"))
+	einval(mio.TcpStream.connect("127.0.0.1:9\0junk"))
+	einval(mio.addr_parse("127.0.0.1:0\0junk"))
+	einval(mio.UnixListener.bind("/tmp/x\0y"))
+	einval(mio.UnixStream.connect("/tmp/x\0y"))
+	local u = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	einval(u:send_to("x", "127.0.0.1:9\0junk"))
+	einval(u:join_multicast_v4("224.0.0.1\0junk"))
+	einval(u:join_multicast_v6("ff02::1\0x", 0))
+	-- abstract names may hold NULs
+	local name = "\0mio-rel-" .. math.random(1 << 30) .. "\0x"
+	local ul = assert(mio.UnixListener.bind(name))
+	assert(ul:local_addr() == name)
+	ul:close()
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

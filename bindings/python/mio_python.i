@@ -55,11 +55,18 @@ static int mio_b_py_sockaddr(PyObject *o, struct sockaddr_storage *ss, socklen_t
 		return -1;
 	}
 	int v6only = PyTuple_GET_SIZE(o) == 4;
+	Py_ssize_t hostlen = 0;
 	const char *host = PyUnicode_Check(PyTuple_GET_ITEM(o, 0))
-				   ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(o, 0)) : NULL;
+				   ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(o, 0), &hostlen) : NULL;
 	if (host == NULL) {
 		if (!PyErr_Occurred())
 			PyErr_SetString(PyExc_TypeError, "address host must be a str");
+		return -1;
+	}
+	/* C would stop at the NUL: "127.0.0.1\0junk" is not 127.0.0.1
+	 * (CPython's socket module raises the same). */
+	if (strlen(host) != (size_t)hostlen) {
+		PyErr_SetString(PyExc_ValueError, "embedded null character in host");
 		return -1;
 	}
 	unsigned long port = 0, flow = 0, scope = 0;
@@ -147,6 +154,11 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 	Py_ssize_t n;
 	if (PyBytes_AsStringAndSize(b, &s, &n) < 0) {
 		Py_DECREF(b);
+		return -1;
+	}
+	if (n > 0 && s[0] != '\0' && memchr(s, 0, (size_t)n) != NULL) {
+		Py_DECREF(b);
+		PyErr_SetString(PyExc_ValueError, "embedded null byte in path");
 		return -1;
 	}
 	int rc = mio_b_unaddr(s, (size_t)n, un, len);
@@ -308,6 +320,27 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 	$1 = (mio_token)v;
 }
 %typemap(out) mio_token "$result = PyLong_FromUnsignedLongLong((unsigned long long)$1);"
+
+/* Text arguments (address text, multicast groups): a str without NUL,
+ * or None for NULL; C would silently stop at an embedded NUL. */
+%typemap(in) const char * {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else {
+		Py_ssize_t n;
+		const char *s = PyUnicode_Check($input) ? PyUnicode_AsUTF8AndSize($input, &n) : NULL;
+		if (s == NULL) {
+			if (!PyErr_Occurred())
+				PyErr_Format(PyExc_TypeError, "argument $argnum must be str, not %.100s",
+					     Py_TYPE($input)->tp_name);
+			SWIG_fail;
+		}
+		if (strlen(s) != (size_t)n)
+			SWIG_exception_fail(SWIG_ValueError, "embedded null character");
+		$1 = ($1_ltype)s;
+	}
+}
+%typemap(freearg) const char * ""
 
 %typemap(in) int SOURCE {
 	$1 = PyObject_AsFileDescriptor($input);

@@ -259,6 +259,30 @@ class TestSignals(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 5.0)
 
 
+class TestNul(unittest.TestCase):
+    def test_f12_embedded_nul_rejected(self):
+        # "127.0.0.1\0junk" was accepted as 127.0.0.1.
+        for call in (lambda: mio.UdpSocket.bind(("127.0.0.1\0junk", 0)),
+                     lambda: mio.TcpListener.bind(("::1\0x", 0, 0, 0)),
+                     lambda: mio.TcpStream.connect(("127.0.0.1\0", 9)),
+                     lambda: mio.addr_parse("127.0.0.1:0\0junk"),
+                     lambda: mio.UnixListener.bind("/tmp/x\0y"),
+                     lambda: mio.UnixStream.connect(b"/tmp/x\0y")):
+            with self.assertRaises(ValueError):
+                call()
+        u = mio.UdpSocket.bind(("127.0.0.1", 0))
+        with self.assertRaises(ValueError):
+            u.send_to(b"x", ("127.0.0.1\0junk", 9))
+        with self.assertRaises(ValueError):
+            u.join_multicast_v4("224.0.0.1\0junk")
+        with self.assertRaises(ValueError):
+            u.join_multicast_v6("ff02::1\0x", 0)
+        # abstract names may hold NULs
+        ul = mio.UnixListener.bind(b"\0mio-rel-%d\0x" % os.getpid())
+        self.assertEqual(ul.local_addr(), b"\0mio-rel-%d\0x" % os.getpid())
+        ul.close()
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
