@@ -32,11 +32,13 @@
 #define MIO_BINDING_H
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "mio.h"
 
@@ -58,6 +60,10 @@ static inline long mio_b_set(long rc)
 	return rc;
 }
 
+/* mio_b_err value meaning: the language already has an exception set
+ * (a Python signal handler raised); raise that one, not an errno. */
+#define MIO_B_PENDING (-1)
+
 /* Success without a value (None / true). */
 typedef int mio_b_ok;
 
@@ -78,9 +84,10 @@ MIO_B_API mio_b_addr mio_b_addr_un(int rc, const struct sockaddr_un *un, socklen
 /* A dotted quad (NULL or "" for INADDR_ANY): 0 or -EINVAL. */
 MIO_B_API int mio_b_inet_pton4(const char *s, struct in_addr *out);
 
-/* The n bytes at s (not NUL-terminated) as a Unix address: a leading
- * NUL makes an abstract name of exactly n bytes; otherwise a path, which
- * must not contain a NUL.  0, -EINVAL or -ENAMETOOLONG. */
+/* The n bytes at s (not NUL-terminated) as a Unix address: "" is the
+ * unnamed address (bind autobinds); a leading NUL makes an abstract name
+ * of exactly n bytes; otherwise a path, which must not contain a NUL.
+ * 0, -EINVAL or -ENAMETOOLONG. */
 MIO_B_API int mio_b_unaddr(const char *s, size_t n, struct sockaddr_un *un, socklen_t *len);
 
 /* ---- bytes read ---------------------------------------------------- */
@@ -113,47 +120,74 @@ typedef struct mio_b_datafrom {
 
 /* ---- Poll and Registry --------------------------------------------- */
 
+typedef struct mio_b_events mio_b_events;
+
 /* The selector, shared by the Poll object, its Registry objects and the
- * poll() calls in progress; freed when the last of them lets go. */
+ * poll() calls in progress; the struct is freed when the last of them
+ * lets go.  Poll.close() closes the selector at once (poll = NULL, the
+ * Registry objects then fail EBADF), or, while waits are in progress in
+ * other threads, when the last of them returns. */
 typedef struct mio_b_sel {
-	mio_poll *poll;
+	mio_poll *poll;    /* NULL once closed and no wait in progress */
 	long      refs;
+	int       waits;   /* poll() calls in progress */
+	bool      closed;
 } mio_b_sel;
 
 typedef struct mio_b_poll {
-	mio_b_sel *sel;    /* NULL once closed */
+	mio_b_sel *sel;    /* NULL once closed (or its struct destroyed) */
 } mio_b_poll;
 
+/* A Registry holds the selector; one from try_clone also owns a C clone.
+ * Both fail EBADF once the Poll or the Registry itself is closed. */
 typedef struct mio_b_registry {
-	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
-	mio_registry *clone;  /* or owned, from try_clone */
+	mio_b_sel    *sel;    /* NULL once this Registry is closed */
+	mio_registry *clone;  /* from try_clone, or NULL */
 } mio_b_registry;
 
 MIO_B_API void mio_bind_sel_unref(mio_b_sel *s);
 
 /* NULL with mio_b_err set on failure. */
 MIO_B_API mio_b_poll *mio_bind_poll_new(void);
+/* The destructor: drops this object's hold, does not close (Registry
+ * objects keep working after the Poll object is collected). */
 MIO_B_API void mio_bind_poll_delete(mio_b_poll *p);
+/* close(): closes the selector for every holder (see mio_b_sel). */
 MIO_B_API void mio_bind_poll_close(mio_b_poll *p);
 MIO_B_API mio_b_registry *mio_bind_poll_registry(mio_b_poll *p);
 MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
 
-/* A wait: begin takes a hold on the selector (NULL, EBADF if the Poll
- * is closed); the caller waits on sel->poll without any lock, then end
- * drops the hold.  Nothing between them may touch p. */
-MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p);
-MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel);
+/* A wait: begin takes a hold on the selector and on ev (NULL with
+ * mio_b_err = EBADF if the Poll is closed, EBUSY if ev is being filled by
+ * another wait); the caller waits on sel->poll into ev->h without any
+ * lock, then end drops both holds.  Between them, p may be destroyed by
+ * another thread (nothing may touch it) and ev only marked dead. */
+MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
+MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
 
-/* The C registry of r. */
+/* A wait interrupted by a signal whose handler returns is retried with
+ * the time left (PEP 475): deadline = now + timeout (CLOCK_MONOTONIC);
+ * time_left puts what remains in *left, false once it has passed. */
+MIO_B_API void mio_bind_deadline(struct timespec *deadline, const struct timespec *timeout);
+MIO_B_API bool mio_bind_time_left(const struct timespec *deadline, struct timespec *left);
+
+/* The C registry of r, or NULL with mio_b_err = EBADF if r or its Poll
+ * is closed. */
 MIO_B_API mio_registry *mio_bind_registry_h(mio_b_registry *r);
 MIO_B_API mio_b_registry *mio_bind_registry_try_clone(mio_b_registry *r);
+MIO_B_API void mio_bind_registry_close(mio_b_registry *r);
 MIO_B_API void mio_bind_registry_delete(mio_b_registry *r);
 
 /* ---- Events and Event ---------------------------------------------- */
 
-typedef struct mio_b_events {
+/* busy while a poll() fills it (a second concurrent poll() into the same
+ * Events is EBUSY); destroying it meanwhile (another thread) only marks it
+ * dead and the wait frees it when it returns. */
+struct mio_b_events {
 	mio_events *h;
-} mio_b_events;
+	int         busy;
+	bool        dead;
+};
 
 /* An Event is a copy (token + flags): it never points into an Events
  * buffer that the next poll() overwrites or that has been collected. */
@@ -194,6 +228,24 @@ typedef struct mio_b_waker {
 MIO_B_API mio_b_waker *mio_bind_waker_new(mio_b_registry *r, mio_token token);
 MIO_B_API void mio_bind_waker_delete(mio_b_waker *w);
 MIO_B_API void mio_bind_waker_close(mio_b_waker *w);
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+/* A write to a pipe whose reader is gone raises SIGPIPE, which kills a
+ * process that does not ignore it (Python ignores it at startup, the Lua
+ * interpreter cannot).  Sockets are written with MSG_NOSIGNAL; a pipe
+ * write in such a language goes between these two calls, as libuv and
+ * OpenSSL do it: SIGPIPE blocked in this thread, and if the write failed
+ * EPIPE, the SIGPIPE it raised is taken off the pending set (unless one
+ * was already pending before: that one is someone else's), then the old
+ * mask is restored.  Costs two sigprocmask calls per write. */
+typedef struct mio_b_sigpipe {
+	sigset_t old;
+	bool     pending_before;
+} mio_b_sigpipe;
+
+MIO_B_API void mio_bind_sigpipe_block(mio_b_sigpipe *g);
+MIO_B_API void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc);
 
 /* ---- Socket and pipe objects: one owned handle, NULL when closed --- */
 
