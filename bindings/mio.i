@@ -256,7 +256,7 @@ struct mio_b_waker {};
 	/* Copies of all current events, in order. */
 	mio_b_evlist iter()
 	{
-		mio_b_evlist it = { $self->h };
+		mio_b_evlist it = { $self->h, $self };
 		return it;
 	}
 }

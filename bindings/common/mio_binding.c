@@ -207,6 +207,8 @@ mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev)
 
 static void events_free(mio_b_events *e)
 {
+	if (e->lang_free != NULL)
+		e->lang_free(e->lang);
 	mio_events_free(e->h);
 	free(e);
 }
@@ -302,6 +304,8 @@ mio_b_events *mio_bind_events_new(size_t capacity)
 	}
 	o->busy = 0;
 	o->dead = false;
+	o->lang = NULL;
+	o->lang_free = NULL;
 	return o;
 }
 

@@ -187,6 +187,11 @@ struct mio_b_events {
 	mio_events *h;
 	int         busy;
 	bool        dead;
+	/* What a language keeps beside the buffer to hand events out without
+	 * allocating (Python: the Event objects it reuses); lang_free releases
+	 * it when the Events goes. */
+	void       *lang;
+	void      (*lang_free)(void *lang);
 };
 
 /* An Event is a copy (token + flags): it never points into an Events
@@ -209,7 +214,8 @@ enum {
 
 /* The iterator state of events.iter(). */
 typedef struct mio_b_evlist {
-	mio_events *ev;
+	mio_events   *ev;
+	mio_b_events *owner;
 } mio_b_evlist;
 
 MIO_B_API mio_b_events *mio_bind_events_new(size_t capacity);

@@ -500,22 +500,11 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram
 /* All events as Event copies, built in one call: iterating a list is the
  * fastest loop CPython has. */
 %typemap(out) mio_b_evlist {
-	size_t n = mio_events_len($1.ev);
-	PyObject *list = PyList_New((Py_ssize_t)n);
-	if (list == NULL)
-		SWIG_fail;
-	for (size_t i = 0; i < n; i++) {
-		mio_b_event *e = mio_bind_event_new(mio_events_get($1.ev, i));
-		PyObject *o = e ? SWIG_NewPointerObj(e, $descriptor(mio_b_event *), SWIG_POINTER_OWN)
-				: PyErr_NoMemory();
-		if (o == NULL) {
-			Py_DECREF(list);
-			SWIG_fail;
-		}
-		PyList_SET_ITEM(list, (Py_ssize_t)i, o);
-	}
-	$result = PyObject_GetIter(list);
-	Py_DECREF(list);
+	/* Event copies, reused where nothing else holds them: see
+	 * mio_python_extra.i. */
+	$result = mio_b_py_events_iter($1.owner);
 	if ($result == NULL)
 		SWIG_fail;
 }
+
+%include "mio_python_events.i"

@@ -12,6 +12,19 @@ import unittest
 import mio
 
 
+
+def script_destructor(test, obj):
+    """Whether a script can free obj's C struct by hand (SWIG proxy
+    classes: obj.__swig_destroy__).  The -builtin module has no such
+    method on the object or its type, and then the attack of finding 2
+    is impossible: asserted here, so a destructor that comes back fails
+    the tests that use this until they exercise it."""
+    names = [n for n in dir(type(obj)) if "destroy" in n or n in ("__del__",)]
+    if hasattr(obj, "__swig_destroy__"):
+        return True
+    test.assertEqual(names, [], "%s exposes %s" % (type(obj).__name__, names))
+    return False
+
 class TestReliability(unittest.TestCase):
     def test_f01_no_default_constructors(self):
         # SWIG's default constructors made objects with no handle:
@@ -321,9 +334,13 @@ class TestDestroyed(unittest.TestCase):
     def test_f02_swig_destroy_then_use(self):
         # obj.__swig_destroy__(obj) freed the struct and left the object
         # pointing at it: the next method was a use-after-free, the
-        # collector's destructor a double free.
+        # collector's destructor a double free.  The -builtin module
+        # (issue 13) has no destructor a script can call: then the test
+        # checks that none is reachable.
         for obj, use in one_of_each(self.tmp.name):
             with self.subTest(cls=type(obj).__name__):
+                if not script_destructor(self, obj):
+                    continue
                 obj.__swig_destroy__(obj)
                 with self.assertRaises(OSError) as cm:
                     use(obj)
@@ -337,6 +354,9 @@ class TestDestroyed(unittest.TestCase):
         poll = mio.Poll()
         reg = poll.registry()
         events = mio.Events(4)
+        if not script_destructor(self, events):
+            poll.close()
+            return
         events.__swig_destroy__(events)
         with self.assertRaises(OSError) as cm:
             poll.poll(events, 0)
@@ -353,6 +373,8 @@ class TestDestroyed(unittest.TestCase):
         # poll() drops the GIL: another thread destroying the Events it
         # fills must not free the buffer under the kernel's feet.
         import threading
+        if not script_destructor(self, mio.Events(1)):
+            return
         poll = mio.Poll()
         events = mio.Events(4)
         waker = mio.Waker(poll.registry(), 3)
