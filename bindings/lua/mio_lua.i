@@ -178,6 +178,61 @@ static void mio_b_lua_check_ctors(lua_State *L, int module)
 	}
 }
 
+/* The key, in each instance metatable, of the swig_type_info it is for:
+ * an object argument is accepted only if its metatable says it is of the
+ * expected class.  SWIG's own check reads the type out of any full
+ * userdata, so a foreign one (io.stdout) made it read a FILE * as a
+ * swig_type_info and crash. */
+static const char mio_b_lua_typekey;
+
+/* The object at idx if it is a live-or-dead instance of class ty: 1 with
+ * *ptr its pointer (NULL once destroyed), 0 if it is anything else. */
+static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **ptr)
+{
+	if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
+		return 0;
+	int ok = lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA &&
+		 lua_touserdata(L, -1) == (void *)ty;
+	lua_pop(L, 2);
+	if (ok)
+		*ptr = ((swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
+	return ok;
+}
+
+/* Each instance metatable: its class's type under mio_b_lua_typekey, and
+ * its method table as a plain __index.  SWIG's __index is a C function
+ * that looks in the getter table, the method table and the bases by
+ * name on every call, most of what a method call cost (issue 13); these
+ * classes have methods only, so the VM can find them in one table.  A
+ * class that ever gets attributes or bases keeps SWIG's __index. */
+static void mio_b_lua_fast_index(lua_State *L)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL)
+			continue;
+		SWIG_Lua_get_class_metatable(L, clss->fqname);
+		if (!lua_istable(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_pushlightuserdata(L, swig_types[i]);
+		lua_rawsetp(L, -2, &mio_b_lua_typekey);
+		int plain = (clss->attributes == NULL || clss->attributes[0].name == NULL) &&
+			    (clss->bases == NULL || clss->bases[0] == NULL);
+		lua_pushstring(L, ".fn");
+		lua_rawget(L, -2);
+		if (plain && lua_istable(L, -1)) {
+			lua_pushstring(L, "__index");
+			lua_insert(L, -2);
+			lua_rawset(L, -3);
+		} else {
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+}
+
 /* Scripts cannot reach the metatables (getmetatable returns false), so
  * they cannot call finalizers or replace methods: the instance
  * metatables, the class tables' metatables (which link to the instance
@@ -217,6 +272,7 @@ static void mio_b_lua_protect(lua_State *L, int module)
 	mio_b_lua_ctor(L, lua_gettop(L), "Events", _wrap_new_Events);
 	mio_b_lua_ctor(L, lua_gettop(L), "Waker", _wrap_new_Waker);
 	mio_b_lua_check_ctors(L, lua_gettop(L));
+	mio_b_lua_fast_index(L);
 	mio_b_lua_protect(L, lua_gettop(L));
 %}
 
@@ -224,7 +280,7 @@ static void mio_b_lua_protect(lua_State *L, int module)
  * (pointer cleared by mio_b_lua_gc) is nil, msg, EBADF. */
 %typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self, mio_b_events *events,
 	mio_b_registry *registry {
-	if (!SWIG_IsOK(SWIG_ConvertPtr(L, $input, (void **)&$1, $descriptor, $disown)))
+	if (!mio_b_lua_object(L, $input, $descriptor, (void **)&$1))
 		SWIG_fail_ptr("$symname", $argnum, $descriptor);
 	if ($1 == NULL)
 		MIO_B_RAISE(EBADF);
