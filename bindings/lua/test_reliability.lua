@@ -316,6 +316,25 @@ test("f12_embedded_nul_rejected", function()
 	ul:close()
 end)
 
+test("f13_readv_huge_is_enomem", function()
+	-- 1024 sizes of 2^30 (1 TiB in all) raised a Lua memory error.
+	local tx, rx = mio.pipe()
+	local sizes = {}
+	for i = 1, 1024 do sizes[i] = 1 << 30 end
+	local ok, v, msg, e = pcall(rx.readv, rx, sizes)
+	assert(ok, "raised: " .. tostring(v))
+	assert(v == nil and type(msg) == "string" and e == ENOMEM, tostring(msg))
+	-- like read()
+	v, msg, e = rx:read(1 << 45)
+	assert(v == nil and e == ENOMEM)
+	-- and readv still works, its buffers collected
+	assert(tx:write("abcdef") == 6)
+	local n, parts = rx:readv({ 2, 10 })
+	assert(n == 6 and parts[1] == "ab" and parts[2] == "cdef")
+	for _ = 1, 1000 do rx:readv({ 100000 }) end
+	collectgarbage()
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do
