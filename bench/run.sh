@@ -225,3 +225,8 @@ if [ -n "$have_valgrind" ] && command -v callgrind_annotate >/dev/null; then
 			"$T/self.$s.1" "$T/self.$s.2" | sort -k2,2nr
 	done
 fi
+
+# One Poll per core: requests/s of examples/tcp_reuseport_server with 1
+# and 2 threads (bench/reuseport/run.sh prints its own table).
+echo
+bash "$(dirname "$0")/reuseport/run.sh" "$B"

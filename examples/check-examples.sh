@@ -4,7 +4,13 @@
 # tcp_server and udp_server are started on 127.0.0.1:0 (the kernel picks
 # a free port, the server prints it), tcp_listenfd_server gets its
 # listening socket as fd 3 with LISTEN_FDS/LISTEN_PID as systemd passes
-# it, and demo must end by itself with status 0.  The clients are
+# it, tcp_reuseport_server runs 2 threads in both of its modes (own
+# SO_REUSEPORT listeners, one shared listener), and demo must end by
+# itself with status 0.  The TCP servers are
+# also run under `ulimit -n 16` with 30 clients connected at once (accept
+# fails with EMFILE; every client still queued must be served), and with
+# an idle timeout (-t / ECHO_IDLE_TIMEOUT: an idle client is closed after
+# about that long, an active one is not).  The clients are
 # python3's standard library.  Everything is bounded in time and every
 # server is stopped (SIGTERM, which the examples handle through a
 # mio_waker, so a clean exit 0 is checked too) or killed.
@@ -84,7 +90,14 @@ def pattern(n, seed):
 def tcp_client(addr, data, results, key):
     """Send everything, then half-close, then read the echo to EOF."""
     try:
-        s = socket.create_connection(addr, timeout=60)
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if len(data) >= 1 << 20:
+            # A small, fixed receive buffer (no autotuning, which may
+            # reach 32 MiB): the server's writes must stall and be
+            # finished on WRITABLE.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 16)
+        s.settimeout(60)
+        s.connect(addr)
         s.sendall(data)
         s.shutdown(socket.SHUT_WR)
         got = bytearray()
@@ -97,6 +110,89 @@ def tcp_client(addr, data, results, key):
         results[key] = bytes(got)
     except Exception as e:  # reported by the caller as a mismatch
         results[key] = e
+
+
+def emfile_client(addr, data, results, key, barrier):
+    try:
+        s = socket.create_connection(addr, timeout=60)
+        barrier.wait(timeout=60)  # everyone connected before anyone sends
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        got = bytearray()
+        while True:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                break
+            got += chunk
+        s.close()
+        results[key] = bytes(got)
+    except Exception as e:
+        results[key] = e
+
+
+def exercise_emfile(server, name):
+    """16 descriptors, 30 clients connected at once: all echoed."""
+    addr = server.address()
+    results, threads = {}, []
+    barrier = threading.Barrier(30)
+    start = time.monotonic()
+    for i in range(30):
+        t = threading.Thread(target=emfile_client,
+                             args=(addr, pattern(5000 + i, i), results, i, barrier))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join(timeout=90)
+    good = sum(results.get(i) == pattern(5000 + i, i) for i in range(30))
+    check(good == 30, "%s: ulimit -n 16, %d of 30 clients connected at once echoed (%.1f s)"
+          % (name, good, time.monotonic() - start))
+    check(any("Too many open files" in l for l in server.lines),
+          "%s: accept hit EMFILE and was retried after a close" % name)
+    rc = server.stop()
+    check(rc == 0, "%s: exits 0 on SIGTERM after EMFILE (got %s)" % (name, rc))
+
+
+def exercise_idle(server, name, idle):
+    """An idle client is closed after about `idle` s, an active one is not."""
+    addr = server.address()
+    quiet = socket.create_connection(addr, timeout=10)
+    busy = socket.create_connection(addr, timeout=10)
+    t0 = time.monotonic()
+    quiet_closed = busy_closed = None
+    echoed = bytearray()
+    while time.monotonic() - t0 < idle * 4:
+        busy.sendall(b"x")
+        r, _, _ = select.select([quiet, busy], [], [], 0.1)
+        if quiet in r and quiet_closed is None and quiet.recv(1) == b"":
+            quiet_closed = time.monotonic() - t0
+        if busy in r:
+            chunk = busy.recv(100)
+            if not chunk:
+                busy_closed = time.monotonic() - t0
+                break
+            echoed += chunk
+    check(quiet_closed is not None and idle * 0.9 <= quiet_closed <= idle + 1.5,
+          "%s: idle client closed after %s s (timeout %s s)"
+          % (name, "%.2f" % quiet_closed if quiet_closed else "never", idle))
+    check(busy_closed is None and len(echoed) > 0 and set(echoed) == {ord("x")},
+          "%s: a client active every 0.1 s stays open for %.1f s and is echoed" % (name, idle * 4))
+    busy.settimeout(idle + 5)
+    t1 = time.monotonic()
+    try:
+        while busy.recv(100):
+            pass
+        gone = time.monotonic() - t1
+    except socket.timeout:
+        gone = None
+    check(gone is not None and gone <= idle + 1.5,
+          "%s: once quiet, it is closed too (after %s s)" % (name, "%.2f" % gone if gone else "never"))
+    end = time.monotonic() + 10  # the log line may trail the close
+    while sum(l.endswith("closed (idle)") for l in server.lines) < 2 and time.monotonic() < end:
+        time.sleep(0.05)
+    check(sum(l.endswith("closed (idle)") for l in server.lines) == 2,
+          "%s: two idle closes logged" % name)
+    rc = server.stop()
+    check(rc == 0, "%s: exits 0 on SIGTERM (got %s)" % (name, rc))
 
 
 def exercise_tcp(server, name):
@@ -134,12 +230,18 @@ def test_tcp_server():
     exercise_tcp(Server(["./tcp_server", "127.0.0.1:0"]), "tcp_server")
     bad = subprocess.run(["./tcp_server", "not-an-address"], capture_output=True, timeout=20)
     check(bad.returncode == 2, "tcp_server: rejects a bad address")
+    bad = subprocess.run(["./tcp_server", "-t", "soon", "127.0.0.1:0"], capture_output=True,
+                         timeout=20)
+    check(bad.returncode == 2, "tcp_server: rejects a bad -t")
+    exercise_emfile(Server(["sh", "-c", "ulimit -n 16 && exec ./tcp_server 127.0.0.1:0"]),
+                    "tcp_server")
+    exercise_idle(Server(["./tcp_server", "-t", "0.5", "127.0.0.1:0"]), "tcp_server -t 0.5", 0.5)
 
 
-def test_tcp_listenfd_server():
+def listenfd_server(prefix="", env=None):
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     ls.bind(("127.0.0.1", 0))
-    ls.listen(16)
+    ls.listen(64)
     fd = ls.fileno()
 
     def child():
@@ -148,12 +250,29 @@ def test_tcp_listenfd_server():
 
     # LISTEN_PID must be the pid of the server itself: the shell sets it
     # to its own and execs (the libtool wrapper execs again, same pid).
-    server = Server(["sh", "-c",
+    server = Server(["sh", "-c", prefix +
                      "LISTEN_PID=$$; LISTEN_FDS=1; export LISTEN_PID LISTEN_FDS; "
                      "exec ./tcp_listenfd_server"], preexec_fn=child,
-                    close_fds=False)  # close_fds would run after child()
+                    close_fds=False, env=env)  # close_fds would run after child()
     ls.close()
-    exercise_tcp(server, "tcp_listenfd_server")
+    return server
+
+
+def test_tcp_server_static():
+    if not os.path.exists("./tcp_server_static"):
+        print("note: no tcp_server_static (configured --disable-static-archive)")
+        return
+    dyn = subprocess.run(["readelf", "-d", "./tcp_server_static"], capture_output=True,
+                         text=True).stdout
+    check("libmio" not in dyn, "tcp_server_static: linked with libmio.a, needs no libmio.so")
+    exercise_tcp(Server(["./tcp_server_static", "127.0.0.1:0"]), "tcp_server_static")
+
+
+def test_tcp_listenfd_server():
+    exercise_tcp(listenfd_server(), "tcp_listenfd_server")
+    exercise_emfile(listenfd_server("ulimit -n 16 && "), "tcp_listenfd_server")
+    exercise_idle(listenfd_server(env=dict(os.environ, ECHO_IDLE_TIMEOUT="0.5")),
+                  "tcp_listenfd_server ECHO_IDLE_TIMEOUT=0.5", 0.5)
     no_env = subprocess.run(["./tcp_listenfd_server"], capture_output=True, timeout=20,
                             env={k: v for k, v in os.environ.items() if not k.startswith("LISTEN_")})
     check(no_env.returncode == 2, "tcp_listenfd_server: refuses to run without LISTEN_FDS")
@@ -185,6 +304,69 @@ def test_udp_server():
           "udp_server: counted %d datagrams" % len(sent))
 
 
+def duplex_client(addr, data, results, key):
+    """Send and read at the same time (the server's buffer is bounded:
+    it stops reading while the client does not read), then half-close."""
+    try:
+        s = socket.create_connection(addr, timeout=60)
+        got = bytearray()
+
+        def reader():
+            while True:
+                chunk = s.recv(1 << 16)
+                if not chunk:
+                    break
+                got.extend(chunk)
+
+        t = threading.Thread(target=reader, daemon=True)
+        t.start()
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        t.join(timeout=60)
+        s.close()
+        results[key] = bytes(got)
+    except Exception as e:
+        results[key] = e
+
+
+def test_tcp_reuseport_server():
+    """N threads with a poll each: own SO_REUSEPORT listeners, or --shared."""
+    n_clients = 32
+    sizes = [1, 64, 1000, 100000, 4 << 20] + [64] * (n_clients - 5)
+    for mode in ([], ["--shared"]):
+        name = "tcp_reuseport_server %s" % (" ".join(mode) or "(reuseport)")
+        server = Server(["./tcp_reuseport_server"] + mode + ["127.0.0.1:0", "2"])
+        addr = server.address()
+        results, threads = {}, []
+        for i, n in enumerate(sizes):
+            t = threading.Thread(target=duplex_client, args=(addr, pattern(n, i), results, i))
+            t.start()
+            threads.append(t)
+        for t in threads:
+            t.join(timeout=120)
+        bad = [i for i, n in enumerate(sizes) if results.get(i) != pattern(n, i)]
+        check(not bad, "%s: %d clients got their bytes back (wrong: %s)" % (name, n_clients, bad))
+        rc = server.stop()
+        check(rc == 0, "%s: exits 0 on SIGTERM (got %s)" % (name, rc))
+        per = [l for l in server.lines if l.startswith("thread ")]
+        counts = [int(l.split()[3]) for l in per]
+        check(len(counts) == 2 and sum(counts) == n_clients,
+              "%s: both threads reported, %d connections in all (%s)" % (name, n_clients, counts))
+        if not mode:
+            # The kernel's hash of 32 connections missing one of two
+            # listeners: probability 2^-31.
+            check(len(counts) == 2 and min(counts) > 0,
+                  "%s: SO_REUSEPORT spread connections over both threads (%s)" % (name, counts))
+        check(any(l == "shutting down after %d connections" % n_clients for l in server.lines),
+              "%s: shut down cleanly" % name)
+        if rc != 0 or bad:
+            print(server.log())
+    for args in (["127.0.0.1:0"], ["127.0.0.1:0", "0"], ["not-an-address", "2"],
+                 ["--shared", "127.0.0.1:0", "x"]):
+        r = subprocess.run(["./tcp_reuseport_server"] + args, capture_output=True, timeout=20)
+        check(r.returncode == 2, "tcp_reuseport_server: rejects %s" % args)
+
+
 def test_demo():
     try:
         r = subprocess.run(["./demo"], capture_output=True, text=True, timeout=60)
@@ -199,7 +381,8 @@ def test_demo():
 
 
 try:
-    for test in (test_tcp_server, test_tcp_listenfd_server, test_udp_server, test_demo):
+    for test in (test_tcp_server, test_tcp_server_static, test_tcp_listenfd_server,
+                 test_udp_server, test_tcp_reuseport_server, test_demo):
         try:
             test()
         except Exception as e:

@@ -7,10 +7,13 @@
  *   systemd-socket-activate -l 127.0.0.1:9000 ./tcp_listenfd_server
  *
  * The inherited socket is usually blocking; mio_tcp_listener_from_fd
- * makes it non-blocking.
+ * makes it non-blocking.  ECHO_IDLE_TIMEOUT=SECONDS closes idle
+ * connections, as in tcp_server.c.
  *
  * SPDX-License-Identifier: MIT
  */
+/* unsetenv is POSIX.1-2001: not declared under -std=c99 without this. */
+#define _POSIX_C_SOURCE 200809L
 #include "tcp_echo.h"
 
 #include <fcntl.h>
@@ -20,6 +23,11 @@
 
 int main(void)
 {
+	int64_t idle_ms = echo_idle_ms(getenv("ECHO_IDLE_TIMEOUT"));
+	if (idle_ms < 0) {
+		fprintf(stderr, "ECHO_IDLE_TIMEOUT: not a number of seconds\n");
+		return 2;
+	}
 	const char *fds = getenv("LISTEN_FDS");
 	const char *pid = getenv("LISTEN_PID");
 	if (fds == NULL || strcmp(fds, "1") != 0) {
@@ -46,5 +54,5 @@ int main(void)
 		fprintf(stderr, "fd 3: %s\n", strerror(-rc));
 		return 1;
 	}
-	return echo_serve(l);
+	return echo_serve(l, idle_ms);
 }

@@ -14,6 +14,8 @@
  *  - every byte read is the next byte written on that channel (a FIFO per
  *    direction), EOF comes only after shutdown or close and after the
  *    last byte, and writes after the peer closed give -EPIPE;
+ *  - a constructor given a bad argument fails and leaves every
+ *    out-pointer it was given NULL, whatever it held before;
  *  - after the input, everything freed, the process has exactly the fds
  *    it had before (no leak), and ASan/LSan/UBSan have seen nothing.
  *
@@ -68,6 +70,44 @@ static int count_fds(void)
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
+#define POISON(o) ((o) = (void *)0x1)
+
+static void bad_constructor(unsigned which)
+{
+	mio_pipe_sender *tx;
+	mio_pipe_receiver *rx;
+	mio_unix_stream *sa, *sb;
+	mio_unix_datagram *da, *db;
+	mio_events *ev;
+	mio_waker *w;
+	mio_registry *r;
+	POISON(tx), POISON(rx), POISON(sa), POISON(sb), POISON(da), POISON(db);
+	POISON(ev), POISON(w), POISON(r);
+	switch (which % 10) {
+	case 0: CHECK(mio_pipe_new(NULL, &rx) == -EINVAL); break;
+	case 1: CHECK(mio_pipe_new(&tx, NULL) == -EINVAL); break;
+	case 2: CHECK(mio_pipe_new((mio_pipe_sender **)&rx, &rx) == -EINVAL); break;
+	case 3: CHECK(mio_unix_stream_pair(NULL, &sb) == -EINVAL); break;
+	case 4: CHECK(mio_unix_stream_pair(&sa, &sa) == -EINVAL); break;
+	case 5: CHECK(mio_unix_datagram_pair(&da, NULL) == -EINVAL); break;
+	case 6: CHECK(mio_events_new(0, &ev) == -EINVAL); break;
+	case 7: CHECK(mio_waker_new(NULL, 1, &w) == -EINVAL); break;
+	case 8: CHECK(mio_registry_try_clone(NULL, &r) == -EINVAL); break;
+	case 9: CHECK(mio_pipe_receiver_from_fd(-1, &rx) == -EBADF); break;
+	}
+	/* Untouched ones are still poisoned; the ones passed must be NULL. */
+	switch (which % 10) {
+	case 0: case 2: case 9: CHECK(rx == NULL); break;
+	case 1: CHECK(tx == NULL); break;
+	case 3: CHECK(sb == NULL); break;
+	case 4: CHECK(sa == NULL); break;
+	case 5: CHECK(da == NULL); break;
+	case 6: CHECK(ev == NULL); break;
+	case 7: CHECK(w == NULL); break;
+	case 8: CHECK(r == NULL); break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -178,7 +218,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(mio_events_new(cap, &ev) == 0);
 
 	for (int op = 0; op < MAX_OPS && in.n > 0; op++) {
-		unsigned code = byte(&in) % 14;
+		unsigned code = byte(&in) % 15;
 		int k = (int)(byte(&in) % N_CHAN);
 		int end = (int)(byte(&in) & 1);
 		struct chan *c = &ch[k];
@@ -365,6 +405,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 13: /* free a waker */
 			mio_waker_free(w[end]);
 			w[end] = NULL;
+			break;
+
+		case 14: /* a constructor with a bad argument: every out-pointer
+			  * it was given, poisoned here, must come back NULL
+			  * (API.md; issue 12 finding 14) */
+			bad_constructor(byte(&in));
 			break;
 		}
 	}

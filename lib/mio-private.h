@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,11 @@ typedef struct epoll_event mio__raw_event;
 #define MIO__EV_RDHUP EPOLLRDHUP
 #define mio__raw_flags(e) ((e)->events)
 #define mio__raw_token(e) ((mio_token)(e)->data.u64)
+/* The most records one wait asks for: epoll_wait(2) fails with EINVAL
+ * above INT_MAX / sizeof(struct epoll_event) (fs/eventpoll.c,
+ * EP_MAX_EVENTS: 178956970 on x86-64, where the struct is packed into 12
+ * bytes), not above INT_MAX. */
+#define MIO__WAIT_MAX ((size_t)INT_MAX / sizeof(struct epoll_event))
 #else
 #include <poll.h>
 typedef struct mio__raw_event {
@@ -76,12 +82,14 @@ typedef struct mio__raw_event {
 #endif
 #define mio__raw_flags(e) ((e)->events)
 #define mio__raw_token(e) ((e)->token)
+/* poll(2) has no such limit; a wait returns the count as an int. */
+#define MIO__WAIT_MAX ((size_t)INT_MAX)
 #endif
 
 struct mio_events {
 	size_t         len;       /* records stored by the last wait */
 	size_t         capacity;  /* as asked for in mio_events_new */
-	int            max;       /* capacity clamped to INT_MAX, for the kernel */
+	int            max;       /* capacity clamped to MIO__WAIT_MAX, once */
 	mio__raw_event buf[];
 };
 

@@ -105,6 +105,15 @@ void mio__fd_release(int fd);
 	}                                                                       \
 	struct mio__##type##_semicolon /* so the macro use ends with ';' */
 
+/*
+ * Handles made from an fd another object file created (lib/tcp_socket.c
+ * turns its socket into a listener or a stream).  Unlike the file-local
+ * _wrap, these leave fd alone on failure (-ENOMEM): the caller still owns
+ * it and releases it as its own object.
+ */
+int mio__tcp_listener_adopt(int fd, mio_tcp_listener **out);
+int mio__tcp_stream_adopt(int fd, mio_tcp_stream **out);
+
 /* ------------------------------------------------------------------ */
 /* Creating sockets and pipes: non-blocking and close-on-exec at birth */
 /* ------------------------------------------------------------------ */

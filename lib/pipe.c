@@ -16,9 +16,13 @@ MIO__DEFINE_FD_HANDLE(pipe_receiver);
 
 MIO_EXPORT int mio_pipe_new(mio_pipe_sender **tx, mio_pipe_receiver **rx)
 {
+	/* Every non-NULL out-pointer is cleared before any check can fail,
+	 * the other one being NULL included (API.md). */
+	if (tx != NULL)
+		*tx = NULL;
+	if (rx != NULL)
+		*rx = NULL;
 	mio__check(tx != NULL && rx != NULL && (void *)tx != (void *)rx, -EINVAL);
-	*tx = NULL;
-	*rx = NULL;
 
 	mio_pipe_sender *s = malloc(sizeof(*s));
 	mio_pipe_receiver *r = malloc(sizeof(*r));

@@ -21,6 +21,16 @@
  *     from data; mio asks for it with every READABLE interest, so do we.
  *  5. epoll_ctl on a regular file or directory fails with EPERM: those are
  *     always ready.  The error is passed through unchanged.
+ *  6. Any number of threads may sit in epoll_wait on one instance, but the
+ *     poll(2) backend cannot let them (its pollfd array is written by the
+ *     sleeping poll(2)), and Rust mio's Poll::poll takes &mut self.  So
+ *     that both backends behave alike, a second concurrent waiter gets
+ *     -EBUSY at once (`waiting`, one atomic exchange and one store per
+ *     wait).  A fork() while a thread waits would leave the flag set in
+ *     the child, where that thread does not exist: a pthread_atfork child
+ *     handler clears it on every selector mio__sys_new made.  Nothing
+ *     else needs care across fork: the child's epoll fd is the parent's
+ *     instance (mio_poll(3) says what that means for a child).
  *
  * The token rides in epoll_event.data.u64, so registering needs no table
  * and epoll_wait writes the caller's mio_events buffer directly.  The
@@ -32,9 +42,54 @@
 #include "mio-private.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
+
+/* The selectors a poll waits on (mio__sys_new's, not clones), for the
+ * fork handler (trap 6). */
+static pthread_mutex_t  sels_lock = PTHREAD_MUTEX_INITIALIZER;
+static mio__selector   *sels;
+static bool             atfork_done;  /* under sels_lock */
+
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&sels_lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&sels_lock);
+}
+
+/* The waiting thread, if any, was not copied. */
+static void fork_child(void)
+{
+	for (mio__selector *sel = sels; sel != NULL; sel = sel->next)
+		atomic_store_explicit(&sel->waiting, false, memory_order_relaxed);
+	pthread_mutex_unlock(&sels_lock);
+}
+
+/* At load, so that no poll can exist without the handlers; retried by
+ * mio__sys_new in the unlikely case that this one failed. */
+static int atfork_register(void)
+{
+	if (atfork_done)
+		return 0;
+	int rc = pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (rc != 0)
+		return -rc;
+	atfork_done = true;
+	return 0;
+}
+
+__attribute__((constructor)) static void atfork_init(void)
+{
+	pthread_mutex_lock(&sels_lock);
+	(void)atfork_register();
+	pthread_mutex_unlock(&sels_lock);
+}
 
 static int selector_wrap(int epfd, mio__selector **out)
 {
@@ -44,6 +99,9 @@ static int selector_wrap(int epfd, mio__selector **out)
 		return -ENOMEM;
 	}
 	sel->epfd = epfd;
+	atomic_init(&sel->waiting, false);
+	sel->listed = false;
+	sel->prev = sel->next = NULL;
 	*out = sel;
 	return 0;
 }
@@ -53,7 +111,27 @@ int mio__sys_new(mio__selector **out)
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		return -errno;
-	return selector_wrap(epfd, out);
+	mio__selector *sel;
+	int rc = selector_wrap(epfd, &sel);
+	if (rc < 0)
+		return rc;
+	pthread_mutex_lock(&sels_lock);
+	rc = atfork_register();
+	if (rc == 0) {
+		sel->listed = true;
+		sel->next = sels;
+		if (sels != NULL)
+			sels->prev = sel;
+		sels = sel;
+	}
+	pthread_mutex_unlock(&sels_lock);
+	if (rc < 0) {
+		mio__close(sel->epfd);
+		free(sel);
+		return rc;
+	}
+	*out = sel;
+	return 0;
 }
 
 /* Like mio: a clone is a dup of the epoll fd, which refers to the same
@@ -68,6 +146,16 @@ int mio__sys_clone(mio__selector *sel, mio__selector **out)
 
 void mio__sys_free(mio__selector *sel)
 {
+	if (sel->listed) {
+		pthread_mutex_lock(&sels_lock);
+		if (sel->prev != NULL)
+			sel->prev->next = sel->next;
+		else
+			sels = sel->next;
+		if (sel->next != NULL)
+			sel->next->prev = sel->prev;
+		pthread_mutex_unlock(&sels_lock);
+	}
 	mio__close(sel->epfd);
 	free(sel);
 }

@@ -14,10 +14,15 @@
 #ifndef MIO_SYS_EPOLL_H
 #define MIO_SYS_EPOLL_H
 
+#include <stdatomic.h>
 #include <sys/epoll.h>
 
 struct mio__selector {
-	int epfd;
+	int         epfd;
+	atomic_bool waiting;  /* a thread is in mio__sys_wait (trap 6) */
+	/* Cold: the selectors mio__sys_new made, for the fork handler. */
+	bool                  listed;
+	struct mio__selector *prev, *next;
 };
 
 static inline int mio__sys_fd(const mio__selector *sel)
@@ -74,10 +79,16 @@ static inline int mio__sys_deregister(mio__selector *sel, int fd)
 	return mio__epoll_ctl(sel, EPOLL_CTL_DEL, fd, 0, 0);
 }
 
-/* The kernel writes straight into the caller's mio_events buffer. */
+/* The kernel writes straight into the caller's mio_events buffer.  One
+ * waiter at a time (trap 6): the flag costs one exchange and one store. */
 static inline int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 {
+	if (mio__unlikely(atomic_exchange_explicit(&sel->waiting, true, memory_order_acquire))) {
+		events->len = 0;
+		return -EBUSY;
+	}
 	int n = epoll_wait(sel->epfd, events->buf, events->max, timeout_ms);
+	atomic_store_explicit(&sel->waiting, false, memory_order_release);
 	if (mio__unlikely(n < 0)) {
 		events->len = 0;
 		return -errno;

@@ -44,6 +44,27 @@
  *  6. One fd may be registered with several selectors, and the I/O path
  *     knows only the fd.  A process-wide table indexed by fd lists the
  *     selectors that have it.
+ *  7. One waiter per selector.  A second thread calling mio_poll_wait
+ *     would queue on `lock` behind the first, its timeout ignored until
+ *     the first returns.  It gets -EBUSY at once instead (`waiting`, an
+ *     atomic exchange before the lock), as on epoll (sys_epoll.c trap 6).
+ *  8. fork().  The waiting thread holds `lock` for the whole wait, and a
+ *     child has only the thread that forked: the lock, `polling`,
+ *     `waiting_ops`, `waiting` and the condition variable (the waiter may
+ *     sleep on it) would stay as that thread left them, and the first
+ *     register or free in the child would block for ever.  pthread_atfork
+ *     handlers take table_lock and then every selector's lock the way a
+ *     registering thread does (sel_enter: a wait in progress is
+ *     interrupted and steps aside), so the fork happens with no wait and
+ *     no structural change under way; the parent gives them back and its
+ *     waits resume with what is left of their timeout.  The child
+ *     re-initialises the locks and condition variables, clears the flags,
+ *     and gives each selector a notify fd of its own: the inherited one is
+ *     shared with the parent, and the child draining it could swallow a
+ *     wake meant for the parent's waiter.  If that fd cannot be opened
+ *     (EMFILE), waits on that selector in the child fail with the error
+ *     rather than risk a wait nobody can interrupt.  All selectors are on
+ *     one list, under table_lock, for this.
  *
  * Locks: `table_lock` (the fd table, and every selector's set of fds)
  * is always taken before a selector's `lock`, never after; the waiting
@@ -99,7 +120,10 @@ struct mio__selector {
 	atomic_uint        waiting_ops;  /* threads that want `lock` (trap 3) */
 	atomic_bool        polling;      /* inside poll(2) (traps 3, 4) */
 	atomic_bool        dirty;        /* some entry has rearm bits (trap 4) */
+	atomic_bool        waiting;      /* a thread is in mio__sys_wait (trap 7) */
+	int                notify_err;   /* child could not reopen notify (trap 8) */
 	struct mio__wakefd notify;       /* interrupts poll(2); pfd[0] */
+	mio__selector     *prev, *next;  /* every selector, under table_lock (trap 8) */
 	struct pollfd     *pfd;
 	unsigned           npfd, pfd_cap;
 	struct reg        *by_fd;
@@ -109,6 +133,8 @@ struct mio__selector {
 static pthread_mutex_t  table_lock = PTHREAD_MUTEX_INITIALIZER;
 static mio__selector  **table;      /* fd -> first selector with it */
 static int              table_cap;
+static mio__selector   *sels;       /* every selector (trap 8) */
+static bool             atfork_done;
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -186,6 +212,69 @@ static void sel_leave(mio__selector *sel)
 	if (atomic_fetch_sub(&sel->waiting_ops, 1) == 1)
 		pthread_cond_broadcast(&sel->ops_done);
 	pthread_mutex_unlock(&sel->lock);
+}
+
+/* ------------------------------------------------------------------ */
+/* fork (trap 8)                                                       */
+/* ------------------------------------------------------------------ */
+
+/* As a structural change does it: table_lock, then each selector's lock,
+ * interrupting its wait. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&table_lock);
+	for (mio__selector *sel = sels; sel != NULL; sel = sel->next)
+		sel_enter(sel);
+}
+
+static void fork_parent(void)
+{
+	for (mio__selector *sel = sels; sel != NULL; sel = sel->next)
+		sel_leave(sel);
+	pthread_mutex_unlock(&table_lock);
+}
+
+/* Only this thread exists.  The locks are held by it (unlocking is
+ * allowed); a condition variable may still count a waiter that was not
+ * copied, so it is made anew rather than signalled or destroyed. */
+static void fork_child(void)
+{
+	for (mio__selector *sel = sels; sel != NULL; sel = sel->next) {
+		atomic_store(&sel->waiting_ops, 0);
+		atomic_store(&sel->polling, false);
+		atomic_store(&sel->waiting, false);
+		memset(&sel->ops_done, 0, sizeof(sel->ops_done));
+		pthread_cond_init(&sel->ops_done, NULL);
+		mio__wakefd_close(&sel->notify);
+		int rc = mio__wakefd_open(&sel->notify);
+		if (rc < 0) {
+			sel->notify.rfd = sel->notify.wfd = -1;
+			sel->notify_err = rc;
+		}
+		sel->pfd[0].fd = sel->notify.rfd;  /* poll(2) skips -1 */
+		pthread_mutex_unlock(&sel->lock);
+	}
+	pthread_mutex_unlock(&table_lock);
+}
+
+/* table_lock held.  At load (below), retried by mio__sys_new if that
+ * failed, so that no selector exists without the handlers. */
+static int atfork_register(void)
+{
+	if (atfork_done)
+		return 0;
+	int rc = pthread_atfork(fork_prepare, fork_parent, fork_child);
+	if (rc != 0)
+		return -rc;
+	atfork_done = true;
+	return 0;
+}
+
+__attribute__((constructor)) static void atfork_init(void)
+{
+	pthread_mutex_lock(&table_lock);
+	(void)atfork_register();
+	pthread_mutex_unlock(&table_lock);
 }
 
 /* ------------------------------------------------------------------ */
@@ -276,11 +365,25 @@ int mio__sys_new(mio__selector **out)
 	atomic_init(&sel->waiting_ops, 0);
 	atomic_init(&sel->polling, false);
 	atomic_init(&sel->dirty, false);
+	atomic_init(&sel->waiting, false);
 	sel->pfd[0] = (struct pollfd){ .fd = sel->notify.rfd, .events = POLLIN };
 	sel->npfd = 1;
+	pthread_mutex_lock(&table_lock);
+	rc = atfork_register();
+	if (rc == 0) {
+		sel->next = sels;
+		if (sels != NULL)
+			sels->prev = sel;
+		sels = sel;
+	}
+	pthread_mutex_unlock(&table_lock);
+	if (rc < 0)
+		goto fail_cond;
 	*out = sel;
 	return 0;
 
+fail_cond:
+	pthread_cond_destroy(&sel->ops_done);
 fail_mutex:
 	pthread_mutex_destroy(&sel->lock);
 fail_fd:
@@ -309,6 +412,12 @@ void mio__sys_free(mio__selector *sel)
 	pthread_mutex_lock(&table_lock);
 	for (unsigned i = 1; i < sel->npfd; i++)
 		table_unlink(sel, pfd_fd(&sel->pfd[i]));
+	if (sel->prev != NULL)
+		sel->prev->next = sel->next;
+	else
+		sels = sel->next;
+	if (sel->next != NULL)
+		sel->next->prev = sel->prev;
 	pthread_mutex_unlock(&table_lock);
 
 	pthread_cond_destroy(&sel->ops_done);
@@ -505,6 +614,12 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 	int ms = timeout_ms, rc;
 
 	events->len = 0;
+	if (atomic_exchange(&sel->waiting, true))
+		return -EBUSY;  /* trap 7 */
+	if (mio__unlikely(sel->notify_err < 0)) {
+		atomic_store(&sel->waiting, false);
+		return sel->notify_err;  /* trap 8 */
+	}
 	pthread_mutex_lock(&sel->lock);
 	for (;;) {
 		while (atomic_load(&sel->waiting_ops) > 0)
@@ -554,5 +669,6 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 		}
 	}
 	pthread_mutex_unlock(&sel->lock);
+	atomic_store(&sel->waiting, false);
 	return rc;
 }

@@ -14,6 +14,27 @@
 MIO__DEFINE_FD_HANDLE(tcp_listener);
 MIO__DEFINE_FD_HANDLE(tcp_stream);
 
+/* For lib/tcp_socket.c (see net.h): fd stays the caller's on failure. */
+int mio__tcp_listener_adopt(int fd, mio_tcp_listener **out)
+{
+	mio_tcp_listener *h = malloc(sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->fd = fd;
+	*out = h;
+	return 0;
+}
+
+int mio__tcp_stream_adopt(int fd, mio_tcp_stream **out)
+{
+	mio_tcp_stream *h = malloc(sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->fd = fd;
+	*out = h;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Listener                                                            */
 /* ------------------------------------------------------------------ */

@@ -134,9 +134,12 @@ MIO_EXPORT int mio_unix_stream_connect(const char *path, mio_unix_stream **out)
 #define DEFINE_PAIR(type, socktype)                                             \
 	MIO_EXPORT int mio_##type##_pair(mio_##type **a, mio_##type **b)        \
 	{                                                                       \
+		/* Both cleared before any check, as in mio_pipe_new. */      \
+		if (a != NULL)                                                  \
+			*a = NULL;                                              \
+		if (b != NULL)                                                  \
+			*b = NULL;                                              \
 		mio__check(a != NULL && b != NULL && a != b, -EINVAL);          \
-		*a = NULL;                                                      \
-		*b = NULL;                                                      \
 		mio_##type *ha = malloc(sizeof(*ha));                           \
 		mio_##type *hb = malloc(sizeof(*hb));                           \
 		int fds[2];                                                     \

@@ -18,6 +18,7 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -741,6 +742,141 @@ START_TEST(test_backend_wake_from_signal_handler)
 }
 END_TEST
 
+/*
+ * Capacity against the kernel's limit (issue 12, finding 10).  epoll_wait
+ * refuses maxevents above INT_MAX / sizeof(struct epoll_event)
+ * (178956970 on x86-64, fs/eventpoll.c EP_MAX_EVENTS) with EINVAL, so a
+ * buffer of 178956971 made every wait fail.  A wait now asks the kernel
+ * for at most that many; the buffer keeps its capacity.  Each size is
+ * allocated (2 to 3 GB of address space, never touched beyond the events
+ * stored) and waited on with a wake pending: the wait must return it.
+ */
+#define EPOLL_MAX_EVENTS_X86_64 178956970u
+static void wait_with_capacity(size_t cap)
+{
+	mio_poll *p;
+	mio_events *ev;
+	mio_waker *w;
+	ck_assert_ok(mio_poll_new(&p));
+	int rc = mio_events_new(cap, &ev);
+	ck_assert_msg(rc == 0, "mio_events_new(%zu): %s", cap, mio_test_errname(-rc));
+	ck_assert_uint_eq(mio_events_capacity(ev), cap);
+	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 5, &w));
+	ck_assert_ok(mio_waker_wake(w));
+	int n;
+	do
+		n = mio_poll_wait(p, ev, &(struct timespec){ 10, 0 });
+	while (n == -EINTR);
+	ck_assert_msg(n == 1, "wait with capacity %zu: %d (%s)", cap, n,
+		      n < 0 ? mio_test_errname(-n) : "events");
+	ck_assert_uint_eq(mio_event_token(mio_events_get(ev, 0)), 5);
+	ck_assert_uint_eq(mio_events_len(ev), 1);
+	ck_assert_ptr_null(mio_events_get(ev, 1));
+	mio_waker_free(w);
+	mio_events_free(ev);
+	mio_poll_free(p);
+}
+
+START_TEST(test_backend_events_capacity_kernel_limit)
+{
+	/* Both sides of the limit with 12-byte events (x86-64, packed) and
+	 * with 16-byte ones (every other architecture). */
+	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64);
+	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64 + 1);  /* the issue's value */
+	wait_with_capacity((size_t)INT_MAX / 16);
+	wait_with_capacity((size_t)INT_MAX / 16 + 1);
+}
+END_TEST
+
+/*
+ * One waiter per poll (issue 12, finding 7).  On the poll(2) backend a
+ * second thread's wait queued behind the first one's lock, its timeout
+ * ignored until the first returned; on epoll both waited.  Now both
+ * backends answer a second concurrent waiter with -EBUSY at once, leave
+ * its buffer empty, and do not disturb the first.
+ */
+struct first_waiter {
+	mio_poll *poll;
+	mio_events *events;
+	atomic_bool stop;
+	int rc;
+	bool woken;
+};
+
+static void *first_waiter_main(void *arg)
+{
+	struct first_waiter *w = arg;
+	/* Until woken; -EBUSY here means the main thread was in its own
+	 * short wait at that moment: try again. */
+	while (!w->woken && !atomic_load(&w->stop)) {
+		int n = mio_poll_wait(w->poll, w->events, &(struct timespec){ 3, 0 });
+		if (n == -EBUSY)
+			usleep(1000);
+		if (n == -EINTR || n == -EBUSY)
+			continue;
+		if (n < 0) {
+			w->rc = n;
+			break;
+		}
+		for (int k = 0; k < n; k++)
+			w->woken |= mio_event_token(mio_events_get(w->events, (size_t)k)) == 77;
+	}
+	return NULL;
+}
+
+START_TEST(test_backend_second_waiter_busy)
+{
+	struct fixture f;
+	fx_open(&f, 4);
+	mio_waker *wk;
+	ck_assert_ok(mio_waker_new(f.reg, 77, &wk));
+	struct first_waiter w = { .poll = f.poll };
+	ck_assert_ok(mio_events_new(4, &w.events));
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, first_waiter_main, &w), 0);
+
+	/* A short wait of our own, until the other thread is inside its
+	 * wait: then ours must fail at once, whatever its timeout. */
+	bool busy = false;
+	double worst = 0;
+	for (int i = 0; i < 100 && !busy; i++) {
+		double t0 = mio_test_now_ms();
+		int n = mio_poll_wait(f.poll, f.events, &(struct timespec){ 0, 20 * 1000 * 1000 });
+		double took = mio_test_now_ms() - t0;
+		worst = took > worst ? took : worst;
+		ck_assert_msg(took < 1000, "a second waiter's 20 ms wait took %.0f ms", took);
+		ck_assert_msg(n == 0 || n == -EBUSY || n == -EINTR, "second waiter: %d (%s)", n,
+			      n < 0 ? mio_test_errname(-n) : "events");
+		busy = n == -EBUSY;
+		if (busy) {
+			ck_assert_uint_eq(mio_events_len(f.events), 0);
+			/* No timeout at all: still refused, not blocked. */
+			t0 = mio_test_now_ms();
+			ck_assert_errno(mio_poll_wait(f.poll, f.events, NULL), EBUSY);
+			took = mio_test_now_ms() - t0;
+			worst = took > worst ? took : worst;
+		} else {
+			usleep(5000);  /* let the other thread in */
+		}
+	}
+	ck_assert_msg(busy, "a second thread's wait was never refused with -EBUSY");
+	ck_assert_msg(worst < 1000, "a second waiter's 20 ms wait took %.0f ms", worst);
+
+	/* The first waiter was not disturbed: it gets its wake. */
+	ck_assert_ok(mio_waker_wake(wk));
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_msg(w.rc == 0, "first waiter: %s", mio_test_errname(-w.rc));
+	ck_assert(w.woken);
+	/* And once it has returned, this thread may wait. */
+	ck_assert_int_eq(mio_poll_wait(f.poll, f.events, &(struct timespec){ 0, 0 }), 0);
+	ck_assert_ok(mio_waker_wake(wk));
+	ck_assert(mio_test_wait_for(f.poll, f.events, 77, WAIT_MS, NULL));
+	mio_events_free(w.events);
+	mio_waker_free(wk);
+	fx_close(&f);
+}
+END_TEST
+
 MIO_SUITE(backend)
 {
 	Suite *s = suite_create("backend");
@@ -753,6 +889,7 @@ MIO_SUITE(backend)
 	tcase_add_test(tc, test_backend_hangup_reported_once);
 	tcase_add_test(tc, test_backend_small_buffer_reports_each_source);
 	tcase_add_test(tc, test_backend_fd_in_two_polls);
+	tcase_add_test(tc, test_backend_events_capacity_kernel_limit);
 	suite_add_tcase(s, tc);
 
 	tc = mio_tcase("registry");
@@ -765,6 +902,7 @@ MIO_SUITE(backend)
 	tcase_add_test(tc, test_backend_register_from_other_thread_during_wait);
 	tcase_add_test(tc, test_backend_reregister_from_other_thread_during_wait);
 	tcase_add_test(tc, test_backend_rearm_from_other_thread_loses_nothing);
+	tcase_add_test(tc, test_backend_second_waiter_busy);
 	suite_add_tcase(s, tc);
 
 	tc = mio_tcase("wakers");

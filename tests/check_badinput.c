@@ -32,6 +32,7 @@ struct fx {
 	mio_waker *w;
 	mio_tcp_listener *tl;
 	mio_tcp_stream *ts;
+	mio_tcp_socket *tk;      /* a fresh IPv4 mio_tcp_socket (1.1) */
 	mio_udp_socket *u;
 	mio_unix_listener *ul;
 	mio_unix_stream *us;
@@ -54,6 +55,7 @@ struct fx {
 	char path[108];
 	mio_tcp_listener *o_tl;  /* out-pointers the rows may fill */
 	mio_tcp_stream *o_ts;
+	mio_tcp_socket *o_tk;
 	mio_udp_socket *o_u;
 	mio_unix_listener *o_ul;
 	mio_unix_stream *o_us, *o_us2;
@@ -67,6 +69,7 @@ struct fx {
 	int err;
 	bool on;
 	uint32_t ttl;
+	struct timespec tspec;
 	struct in_addr in4;
 	struct in6_addr in6;
 };
@@ -86,6 +89,7 @@ static void fx_open(struct fx *f)
 	ck_assert_ok(mio_tcp_listener_local_addr(f->tl, &f->ss, &f->ss_len));
 	ck_assert_ok(mio_tcp_stream_connect((struct sockaddr *)&f->ss, f->ss_len, &f->ts));
 	ck_assert_ok(mio_udp_socket_bind((struct sockaddr *)&f->v4, f->v4_len, &f->u));
+	ck_assert_ok(mio_tcp_socket_new_v4(&f->tk));
 
 	strcpy(f->dir, "/tmp/mio-bad-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(f->dir));
@@ -118,7 +122,8 @@ static void fx_close(struct fx *f)
 {
 	/* Every out-pointer a bad row may have set must still be NULL. */
 	const void *outs[] = { f->o_tl, f->o_ts, f->o_u, f->o_ul, f->o_us, f->o_us2, f->o_ud,
-			       f->o_ud2, f->o_tx, f->o_rx, f->o_p, f->o_ev, f->o_w, f->o_reg };
+			       f->o_ud2, f->o_tx, f->o_rx, f->o_p, f->o_ev, f->o_w, f->o_reg,
+			       f->o_tk };
 	for (size_t i = 0; i < sizeof(outs) / sizeof(outs[0]); i++)
 		ck_assert_msg(outs[i] == NULL, "a failed call left out-pointer #%zu set", i);
 	mio_pipe_sender_free(f->tx);
@@ -129,6 +134,7 @@ static void fx_close(struct fx *f)
 	mio_udp_socket_free(f->u);
 	mio_tcp_stream_free(f->ts);
 	mio_tcp_listener_free(f->tl);
+	mio_tcp_socket_free(f->tk);
 	mio_waker_free(f->w);
 	mio_events_free(f->ev);
 	mio_poll_free(f->p);
@@ -140,6 +146,15 @@ static void fx_close(struct fx *f)
 #define TS(s, ns) (&(struct timespec){ (s), (ns) })
 #define UNIX_AS_INET SA(&f->un)         /* right length, wrong family */
 #define INET_AS_UNIX ((struct sockaddr_un *)&f->v4)
+
+/* listen and connect consume their socket even when they fail, so their
+ * rows get a socket of their own rather than the fixture's. */
+static mio_tcp_socket *fresh_tcp_socket(void)
+{
+	mio_tcp_socket *s = NULL;
+	ck_assert_ok(mio_tcp_socket_new_v4(&s));
+	return s;
+}
 
 /*
  * The table: X(name, call, errno).  `f` is the fixture.
@@ -288,6 +303,88 @@ static void fx_close(struct fx *f)
 	X(tcp_stream_from_fd_minus1, mio_tcp_stream_from_fd(-1, &f->o_ts), EBADF)                 \
 	X(tcp_stream_from_fd_closed, mio_tcp_stream_from_fd(f->closed_fd, &f->o_ts), EBADF)       \
 	X(tcp_stream_into_fd_null, mio_tcp_stream_into_fd(NULL), EINVAL)                          \
+	/* ---- TCP socket (1.1) ---- */                                                   \
+	X(tcp_socket_new_v4_null_out, mio_tcp_socket_new_v4(NULL), EINVAL)                 \
+	X(tcp_socket_new_v6_null_out, mio_tcp_socket_new_v6(NULL), EINVAL)                 \
+	X(tcp_socket_bind_null, mio_tcp_socket_bind(NULL, SA(&f->v4), f->v4_len), EINVAL)  \
+	X(tcp_socket_bind_null_addr, mio_tcp_socket_bind(f->tk, NULL, f->v4_len), EINVAL)  \
+	X(tcp_socket_bind_len_0, mio_tcp_socket_bind(f->tk, SA(&f->v4), 0), EINVAL)        \
+	X(tcp_socket_bind_short, mio_tcp_socket_bind(f->tk, SA(&f->v4), f->v4_len - 1), EINVAL) \
+	X(tcp_socket_bind_unix_family, mio_tcp_socket_bind(f->tk, UNIX_AS_INET, f->un_len), EINVAL) \
+	X(tcp_socket_bind_v6_on_v4, mio_tcp_socket_bind(f->tk, SA(&f->v6), f->v6_len), EINVAL) \
+	X(tcp_socket_listen_null, mio_tcp_socket_listen(NULL, 16, &f->o_tl), EINVAL)       \
+	X(tcp_socket_listen_null_out, mio_tcp_socket_listen(fresh_tcp_socket(), 16, NULL), EINVAL) \
+	X(tcp_socket_listen_backlog_negative,                                              \
+	  mio_tcp_socket_listen(fresh_tcp_socket(), -1, &f->o_tl), EINVAL)                 \
+	X(tcp_socket_connect_null, mio_tcp_socket_connect(NULL, SA(&f->ss), f->ss_len, &f->o_ts), EINVAL) \
+	X(tcp_socket_connect_null_out,                                                     \
+	  mio_tcp_socket_connect(fresh_tcp_socket(), SA(&f->ss), f->ss_len, NULL), EINVAL) \
+	X(tcp_socket_connect_null_addr,                                                    \
+	  mio_tcp_socket_connect(fresh_tcp_socket(), NULL, f->ss_len, &f->o_ts), EINVAL)   \
+	X(tcp_socket_connect_short,                                                        \
+	  mio_tcp_socket_connect(fresh_tcp_socket(), SA(&f->ss), f->ss_len - 1, &f->o_ts), EINVAL) \
+	X(tcp_socket_connect_unix_family,                                                  \
+	  mio_tcp_socket_connect(fresh_tcp_socket(), UNIX_AS_INET, f->un_len, &f->o_ts), EINVAL) \
+	X(tcp_socket_connect_v6_on_v4,                                                     \
+	  mio_tcp_socket_connect(fresh_tcp_socket(), SA(&f->v6), f->v6_len, &f->o_ts), EINVAL) \
+	X(tcp_socket_local_addr_null, mio_tcp_socket_local_addr(NULL, &f->ss, &f->ss_len), EINVAL) \
+	X(tcp_socket_local_addr_null_addr, mio_tcp_socket_local_addr(f->tk, NULL, &f->ss_len), EINVAL) \
+	X(tcp_socket_local_addr_null_len, mio_tcp_socket_local_addr(f->tk, &f->ss, NULL), EINVAL) \
+	X(tcp_socket_set_reuseaddr_null, mio_tcp_socket_set_reuseaddr(NULL, true), EINVAL) \
+	X(tcp_socket_get_reuseaddr_null, mio_tcp_socket_get_reuseaddr(NULL, &f->on), EINVAL) \
+	X(tcp_socket_get_reuseaddr_null_out, mio_tcp_socket_get_reuseaddr(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_reuseport_null, mio_tcp_socket_set_reuseport(NULL, true), EINVAL) \
+	X(tcp_socket_get_reuseport_null, mio_tcp_socket_get_reuseport(NULL, &f->on), EINVAL) \
+	X(tcp_socket_get_reuseport_null_out, mio_tcp_socket_get_reuseport(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_linger_null, mio_tcp_socket_set_linger(NULL, TS(1, 0)), EINVAL)   \
+	X(tcp_socket_set_linger_negative_sec, mio_tcp_socket_set_linger(f->tk, TS(-1, 0)), EINVAL) \
+	X(tcp_socket_set_linger_negative_nsec, mio_tcp_socket_set_linger(f->tk, TS(0, -1)), EINVAL) \
+	X(tcp_socket_set_linger_nsec_1e9, mio_tcp_socket_set_linger(f->tk, TS(0, 1000000000L)), EINVAL) \
+	X(tcp_socket_set_linger_int_max_plus, mio_tcp_socket_set_linger(f->tk, TS(INT_MAX, 1)), EINVAL) \
+	X(tcp_socket_get_linger_null, mio_tcp_socket_get_linger(NULL, &f->on, &f->tspec), EINVAL) \
+	X(tcp_socket_get_linger_null_on, mio_tcp_socket_get_linger(f->tk, NULL, &f->tspec), EINVAL) \
+	X(tcp_socket_get_linger_null_ts, mio_tcp_socket_get_linger(f->tk, &f->on, NULL), EINVAL) \
+	X(tcp_socket_set_recv_buffer_size_null, mio_tcp_socket_set_recv_buffer_size(NULL, 4096), EINVAL) \
+	X(tcp_socket_set_recv_buffer_size_huge,                                            \
+	  mio_tcp_socket_set_recv_buffer_size(f->tk, (uint32_t)INT_MAX + 1), EINVAL)       \
+	X(tcp_socket_get_recv_buffer_size_null, mio_tcp_socket_get_recv_buffer_size(NULL, &f->ttl), EINVAL) \
+	X(tcp_socket_get_recv_buffer_size_null_out, mio_tcp_socket_get_recv_buffer_size(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_send_buffer_size_null, mio_tcp_socket_set_send_buffer_size(NULL, 4096), EINVAL) \
+	X(tcp_socket_set_send_buffer_size_huge, mio_tcp_socket_set_send_buffer_size(f->tk, UINT32_MAX), EINVAL) \
+	X(tcp_socket_get_send_buffer_size_null, mio_tcp_socket_get_send_buffer_size(NULL, &f->ttl), EINVAL) \
+	X(tcp_socket_get_send_buffer_size_null_out, mio_tcp_socket_get_send_buffer_size(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_keepalive_null, mio_tcp_socket_set_keepalive(NULL, true), EINVAL) \
+	X(tcp_socket_get_keepalive_null, mio_tcp_socket_get_keepalive(NULL, &f->on), EINVAL) \
+	X(tcp_socket_get_keepalive_null_out, mio_tcp_socket_get_keepalive(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_keepalive_time_null, mio_tcp_socket_set_keepalive_time(NULL, TS(1, 0)), EINVAL) \
+	X(tcp_socket_set_keepalive_time_null_ts, mio_tcp_socket_set_keepalive_time(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_keepalive_time_0, mio_tcp_socket_set_keepalive_time(f->tk, TS(0, 0)), EINVAL) \
+	X(tcp_socket_set_keepalive_time_negative, mio_tcp_socket_set_keepalive_time(f->tk, TS(-1, 0)), EINVAL) \
+	X(tcp_socket_get_keepalive_time_null, mio_tcp_socket_get_keepalive_time(NULL, &f->tspec), EINVAL) \
+	X(tcp_socket_get_keepalive_time_null_out, mio_tcp_socket_get_keepalive_time(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_keepalive_interval_null, mio_tcp_socket_set_keepalive_interval(NULL, TS(1, 0)), EINVAL) \
+	X(tcp_socket_set_keepalive_interval_0, mio_tcp_socket_set_keepalive_interval(f->tk, TS(0, 0)), EINVAL) \
+	X(tcp_socket_set_keepalive_interval_nsec_1e9,                                      \
+	  mio_tcp_socket_set_keepalive_interval(f->tk, TS(1, 1000000000L)), EINVAL)        \
+	X(tcp_socket_get_keepalive_interval_null, mio_tcp_socket_get_keepalive_interval(NULL, &f->tspec), EINVAL) \
+	X(tcp_socket_get_keepalive_interval_null_out, mio_tcp_socket_get_keepalive_interval(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_keepalive_retries_null, mio_tcp_socket_set_keepalive_retries(NULL, 3), EINVAL) \
+	X(tcp_socket_set_keepalive_retries_0, mio_tcp_socket_set_keepalive_retries(f->tk, 0), EINVAL) \
+	X(tcp_socket_set_keepalive_retries_huge, mio_tcp_socket_set_keepalive_retries(f->tk, UINT32_MAX), EINVAL) \
+	X(tcp_socket_get_keepalive_retries_null, mio_tcp_socket_get_keepalive_retries(NULL, &f->ttl), EINVAL) \
+	X(tcp_socket_get_keepalive_retries_null_out, mio_tcp_socket_get_keepalive_retries(f->tk, NULL), EINVAL) \
+	X(tcp_socket_set_only_v6_null, mio_tcp_socket_set_only_v6(NULL, true), EINVAL)     \
+	X(tcp_socket_set_only_v6_on_v4, mio_tcp_socket_set_only_v6(f->tk, true), EINVAL)   \
+	X(tcp_socket_get_only_v6_null, mio_tcp_socket_get_only_v6(NULL, &f->on), EINVAL)   \
+	X(tcp_socket_get_only_v6_on_v4, mio_tcp_socket_get_only_v6(f->tk, &f->on), EINVAL) \
+	X(tcp_socket_set_nodelay_null, mio_tcp_socket_set_nodelay(NULL, true), EINVAL)     \
+	X(tcp_socket_get_nodelay_null, mio_tcp_socket_get_nodelay(NULL, &f->on), EINVAL)   \
+	X(tcp_socket_get_nodelay_null_out, mio_tcp_socket_get_nodelay(f->tk, NULL), EINVAL) \
+	X(tcp_socket_fd_null, mio_tcp_socket_fd(NULL), EINVAL)                             \
+	X(tcp_socket_from_fd_minus1, mio_tcp_socket_from_fd(-1, &f->o_tk), EBADF)          \
+	X(tcp_socket_from_fd_closed, mio_tcp_socket_from_fd(f->closed_fd, &f->o_tk), EBADF) \
+	X(tcp_socket_from_fd_null_out, mio_tcp_socket_from_fd(f->closed_fd, NULL), EINVAL) \
+	X(tcp_socket_into_fd_null, mio_tcp_socket_into_fd(NULL), EINVAL)                   \
 	/* ---- UDP ---- */                                                                       \
 	X(udp_bind_null_addr, mio_udp_socket_bind(NULL, 16, &f->o_u), EINVAL)                     \
 	X(udp_bind_null_out, mio_udp_socket_bind(SA(&f->v4), f->v4_len, NULL), EINVAL)           \
@@ -455,6 +552,7 @@ START_TEST(test_badinput_free_null)
 	mio_waker_free(NULL);
 	mio_tcp_listener_free(NULL);
 	mio_tcp_stream_free(NULL);
+	mio_tcp_socket_free(NULL);
 	mio_udp_socket_free(NULL);
 	mio_unix_listener_free(NULL);
 	mio_unix_stream_free(NULL);

@@ -14,8 +14,14 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdint.h>
 #include <unistd.h>
+
+/* The largest time_t: 2^31-1 where time_t is 32-bit (i386 without
+ * _TIME_BITS=64), 2^63-1 elsewhere.  time_t is a signed integer type on
+ * every target libmio builds for. */
+#define TIME_T_MAX ((time_t)(((uintmax_t)1 << (sizeof(time_t) * CHAR_BIT - 1)) - 1))
 
 static mio_poll *p;
 static mio_events *ev;
@@ -150,7 +156,8 @@ START_TEST(test_poll_wait_huge_timeout_is_clamped)
 	mio_waker *w;
 	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 9, &w));
 	ck_assert_ok(mio_waker_wake(w));
-	struct timespec huge = { (time_t)INT64_MAX, 999999999L };
+	struct timespec huge = { TIME_T_MAX, 999999999L };
+	ck_assert(huge.tv_sec > 0);  /* not (time_t)INT64_MAX: -1 with a 32-bit time_t */
 	ck_assert_int_eq(mio_poll_wait(p, ev, &huge), 1);
 	ck_assert_uint_eq(mio_event_token(mio_events_get(ev, 0)), 9);
 	mio_waker_free(w);

@@ -408,25 +408,35 @@ START_TEST(test_udp_socket_multicast_v4)
 	ck_assert_ok(rc);
 
 	mio_udp_socket *tx = udp_bind(AF_INET, NULL, NULL);
-	/* Send through loopback: set IP_MULTICAST_IF to 127.0.0.1. */
-	ck_assert_int_eq(setsockopt(mio_udp_socket_fd(tx), IPPROTO_IP, IP_MULTICAST_IF, &iface,
-				    sizeof(iface)), 0);
 	ck_assert_ok(mio_udp_socket_set_multicast_loop_v4(tx, true));
-	struct sockaddr_storage to;
-	socklen_t tl = nt_addr_v4(&to, nt_port(&ra));
-	((struct sockaddr_in *)&to)->sin_addr = group;
-
 	mio_poll *p;
 	mio_events *ev;
 	nt_poll(&p, &ev);
-	ck_assert_ok(mio_registry_register(mio_poll_registry(p), mio_udp_socket_fd(rx), 1,
-					   MIO_READABLE));
-	ck_assert_int_eq(mio_udp_socket_send_to(tx, DATA1, DATA1_LEN, (struct sockaddr *)&to, tl),
-			 DATA1_LEN);
-	nt_expect(p, ev, 1, NT_R);
-	char buf[32];
-	ck_assert_int_eq(mio_udp_socket_recv(rx, buf, sizeof(buf)), DATA1_LEN);
-	ck_assert_mem_eq(buf, DATA1, DATA1_LEN);
+	/* Send through loopback: set IP_MULTICAST_IF to 127.0.0.1.  Without
+	 * it the datagram leaves by the default route, not where rx joined,
+	 * so only where the option itself is unsupported (qemu-user does not
+	 * emulate it: ENOPROTOOPT) is the delivery check skipped; the join
+	 * and leave checks below still run. */
+	if (setsockopt(mio_udp_socket_fd(tx), IPPROTO_IP, IP_MULTICAST_IF, &iface,
+		       sizeof(iface)) != 0) {
+		ck_assert_msg(errno == ENOPROTOOPT, "IP_MULTICAST_IF: %s",
+			      mio_test_errname(errno));
+		fprintf(stderr, "SKIP: multicast delivery over loopback: setsockopt "
+				"IP_MULTICAST_IF is not supported here (ENOPROTOOPT)\n");
+	} else {
+		struct sockaddr_storage to;
+		socklen_t tl = nt_addr_v4(&to, nt_port(&ra));
+		((struct sockaddr_in *)&to)->sin_addr = group;
+		ck_assert_ok(mio_registry_register(mio_poll_registry(p), mio_udp_socket_fd(rx),
+						   1, MIO_READABLE));
+		ck_assert_int_eq(mio_udp_socket_send_to(tx, DATA1, DATA1_LEN,
+							(struct sockaddr *)&to, tl),
+				 DATA1_LEN);
+		nt_expect(p, ev, 1, NT_R);
+		char buf[32];
+		ck_assert_int_eq(mio_udp_socket_recv(rx, buf, sizeof(buf)), DATA1_LEN);
+		ck_assert_mem_eq(buf, DATA1, DATA1_LEN);
+	}
 	ck_assert_ok(mio_udp_socket_leave_multicast_v4(rx, &group, &iface));
 	/* Leaving twice: the kernel says the membership is gone. */
 	ck_assert_errno(mio_udp_socket_leave_multicast_v4(rx, &group, &iface), EADDRNOTAVAIL);

@@ -24,4 +24,5 @@ fi
 grep -E 'warning|note:' make-bench.log || true
 echo "bench smoke: running each system briefly"
 bash "$SRCDIR/bench/run.sh" --smoke bench
+bash "$SRCDIR/bench/reuseport/run.sh" --smoke bench
 echo "bench smoke: passed in $(( $(date +%s) - start ))s"

@@ -48,15 +48,35 @@ struct run {
 			FAIL_AT(_r, #call);             \
 	} while (0)
 
-/* A constructor: on failure its out-pointer(s) must still be NULL. */
-#define CTOR(call, ...)                                                         \
+/* A constructor: its out-pointer(s) are poisoned before the call, and on
+ * failure each must be NULL again (a pointer that merely stayed NULL from
+ * its declaration would prove nothing).  A poisoned one left behind is
+ * reported and cleared, so the cleanup does not free it. */
+#define OUT_POISON ((void *)0x1)
+#define OUT_CHECK(o, call)                                                      \
 	do {                                                                    \
+		if ((o) != NULL) {                                              \
+			R->bad = "failed constructor left *out set: " #call;    \
+			(o) = NULL;                                             \
+		}                                                               \
+	} while (0)
+#define CTOR(call, o)                                                           \
+	do {                                                                    \
+		(o) = OUT_POISON;                                               \
 		long long _r = (long long)(call);                               \
 		if (_r < 0) {                                                   \
-			const void *_outs[] = { __VA_ARGS__ };                  \
-			for (size_t _i = 0; _i < sizeof(_outs) / sizeof(_outs[0]); _i++) \
-				if (_outs[_i] != NULL)                          \
-					R->bad = "failed constructor left *out set: " #call; \
+			OUT_CHECK(o, call);                                     \
+			FAIL_AT(_r, #call);                                     \
+		}                                                               \
+	} while (0)
+#define CTOR2(call, o1, o2)                                                     \
+	do {                                                                    \
+		(o1) = OUT_POISON;                                              \
+		(o2) = OUT_POISON;                                              \
+		long long _r = (long long)(call);                               \
+		if (_r < 0) {                                                   \
+			OUT_CHECK(o1, call);                                    \
+			OUT_CHECK(o2, call);                                    \
 			FAIL_AT(_r, #call);                                     \
 		}                                                               \
 	} while (0)
@@ -180,7 +200,7 @@ static void sc_core(struct run *R, const char *dir)
 	STEP(mio_waker_wake(w));
 	STEP(wait_token(p, ev, &seen, T_WAKER));
 
-	CTOR(mio_pipe_new(&tx, &rx), tx, rx);
+	CTOR2(mio_pipe_new(&tx, &rx), tx, rx);
 	int rfd = mio_pipe_receiver_fd(rx);
 	STEP(mio_registry_register(reg, rfd, T_RX, MIO_READABLE));
 	STEP(mio_pipe_sender_write(tx, buf, 1));
@@ -301,6 +321,94 @@ out:
 	mio_poll_free(p);
 }
 
+/* mio_tcp_socket (1.1): every option, bind, listen; a second socket
+ * connects.  listen and connect consume their socket when they fail too,
+ * which the walk's fd and allocation counts hold them to. */
+static void sc_tcp_socket(struct run *R, const char *dir)
+{
+	(void)dir;
+	mio_poll *p = NULL;
+	mio_events *ev = NULL;
+	mio_tcp_socket *ls = NULL, *cs = NULL, *t = NULL;
+	mio_tcp_listener *l = NULL;
+	mio_tcp_stream *c = NULL, *s = NULL;
+	unsigned seen = 0;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct timespec ts;
+	uint32_t n;
+	bool on;
+	int err;
+
+	CTOR(mio_poll_new(&p), p);
+	CTOR(mio_events_new(8, &ev), ev);
+	mio_registry *reg = mio_poll_registry(p);
+	STEP(mio_addr_parse("127.0.0.1:0", &ss, &sl));
+	CTOR(mio_tcp_socket_new_v4(&ls), ls);
+	STEP(mio_tcp_socket_set_reuseaddr(ls, true));
+	STEP(mio_tcp_socket_get_reuseaddr(ls, &on));
+	STEP(mio_tcp_socket_set_reuseport(ls, true));
+	STEP(mio_tcp_socket_get_reuseport(ls, &on));
+	STEP(mio_tcp_socket_set_linger(ls, &(struct timespec){ 1, 0 }));
+	STEP(mio_tcp_socket_get_linger(ls, &on, &ts));
+	STEP(mio_tcp_socket_set_recv_buffer_size(ls, 65536));
+	STEP(mio_tcp_socket_get_recv_buffer_size(ls, &n));
+	STEP(mio_tcp_socket_set_send_buffer_size(ls, 65536));
+	STEP(mio_tcp_socket_get_send_buffer_size(ls, &n));
+	STEP(mio_tcp_socket_bind(ls, (struct sockaddr *)&ss, sl));
+	sl = sizeof(ss);
+	STEP(mio_tcp_socket_local_addr(ls, &ss, &sl));
+	t = ls;
+	ls = NULL;
+	CTOR(mio_tcp_socket_listen(t, 16, &l), l);
+	STEP(mio_registry_register(reg, mio_tcp_listener_fd(l), T_L, MIO_READABLE));
+
+	CTOR(mio_tcp_socket_new_v4(&cs), cs);
+	/* Ownership round trip, as in sc_tcp. */
+	int fd = mio_tcp_socket_into_fd(cs);
+	cs = NULL;
+	int rc = mio_tcp_socket_from_fd(fd, &cs);
+	if (rc < 0) {
+		if (cs != NULL)
+			R->bad = "failed from_fd left *out set";
+		close(fd);
+		FAIL_AT(rc, "mio_tcp_socket_from_fd(fd, &cs)");
+	}
+	STEP(mio_tcp_socket_set_nodelay(cs, true));
+	STEP(mio_tcp_socket_get_nodelay(cs, &on));
+	STEP(mio_tcp_socket_set_keepalive(cs, true));
+	STEP(mio_tcp_socket_get_keepalive(cs, &on));
+	STEP(mio_tcp_socket_set_keepalive_time(cs, &(struct timespec){ 30, 0 }));
+	STEP(mio_tcp_socket_get_keepalive_time(cs, &ts));
+	STEP(mio_tcp_socket_set_keepalive_interval(cs, &(struct timespec){ 5, 0 }));
+	STEP(mio_tcp_socket_get_keepalive_interval(cs, &ts));
+	STEP(mio_tcp_socket_set_keepalive_retries(cs, 3));
+	STEP(mio_tcp_socket_get_keepalive_retries(cs, &n));
+	t = cs;
+	cs = NULL;
+	CTOR(mio_tcp_socket_connect(t, (struct sockaddr *)&ss, sl, &c), c);
+	STEP(mio_registry_register(reg, mio_tcp_stream_fd(c), T_C, MIO_READABLE | MIO_WRITABLE));
+	STEP(wait_token(p, ev, &seen, T_L));
+	CTOR(mio_tcp_listener_accept(l, &s, NULL, NULL), s);
+	STEP(wait_token(p, ev, &seen, T_C));
+	STEP(mio_tcp_stream_take_error(c, &err));
+	CHECK(err == 0);
+
+out:
+	fault_quiet(true);
+	health_poll(R, p, ev);
+	if (c != NULL && s != NULL)
+		HEALTH_BYTE(R, mio_tcp_stream_write(s, &_b, 1),
+			    mio_tcp_stream_read(c, _in, sizeof(_in)), "the TcpSocket connection");
+	mio_tcp_stream_free(c);
+	mio_tcp_stream_free(s);
+	mio_tcp_listener_free(l);
+	mio_tcp_socket_free(ls);
+	mio_tcp_socket_free(cs);
+	mio_events_free(ev);
+	mio_poll_free(p);
+}
+
 /* Two UDP sockets: connected send/recv, send_to/recv_from, options. */
 static void sc_udp(struct run *R, const char *dir)
 {
@@ -405,7 +513,7 @@ static void sc_unix(struct run *R, const char *dir)
 	STEP(mio_unix_stream_shutdown(c, SHUT_WR));
 	STEP(mio_unix_listener_take_error(l, &err));
 
-	CTOR(mio_unix_stream_pair(&pa, &pb), pa, pb);
+	CTOR2(mio_unix_stream_pair(&pa, &pb), pa, pb);
 	struct iovec iov[1] = { { "pair", 4 } };
 	STEP(mio_unix_stream_writev(pa, iov, 1));
 	struct iovec rio[1] = { { buf, sizeof(buf) } };
@@ -430,7 +538,7 @@ static void sc_unix(struct run *R, const char *dir)
 	DRAINED(mio_unix_datagram_recv(d, buf, sizeof(buf)));
 	STEP(mio_unix_datagram_shutdown(u, SHUT_RDWR));
 	STEP(mio_unix_datagram_take_error(d, &err));
-	CTOR(mio_unix_datagram_pair(&da, &db), da, db);
+	CTOR2(mio_unix_datagram_pair(&da, &db), da, db);
 	STEP(mio_unix_datagram_send(da, "x", 1));
 	STEP(mio_unix_datagram_recv(db, buf, sizeof(buf)));
 
@@ -574,6 +682,16 @@ START_TEST(test_fault_tcp_every_call)
 }
 END_TEST
 
+START_TEST(test_fault_tcp_socket_every_call)
+{
+	const enum fault_site want[] = { FS_SOCKET, FS_SETSOCKOPT, FS_GETSOCKOPT, FS_BIND,
+					 FS_LISTEN, FS_CONNECT, FS_GETSOCKNAME, FS_FCNTL,
+					 FS_ACCEPT4, WAIT_SITE };
+	assert_reached("tcp_socket", want, sizeof(want) / sizeof(want[0]), sc_tcp_socket);
+	ck_assert_uint_gt(walk("tcp_socket", sc_tcp_socket), 20);
+}
+END_TEST
+
 START_TEST(test_fault_udp_every_call)
 {
 	const enum fault_site want[] = { FS_SOCKET, FS_BIND, FS_CONNECT, FS_SEND, FS_SENDTO,
@@ -603,6 +721,7 @@ MIO_SUITE(fault)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_fault_core_every_call);
 	tcase_add_test(tc, test_fault_tcp_every_call);
+	tcase_add_test(tc, test_fault_tcp_socket_every_call);
 	tcase_add_test(tc, test_fault_udp_every_call);
 	tcase_add_test(tc, test_fault_unix_every_call);
 	suite_add_tcase(s, tc);
