@@ -24,17 +24,22 @@ skip() {
 	if [ "${MIO_DEB_ALLOW_MISSING:-0}" = 1 ]; then echo "SKIP: $*"; skipped+=("$*"); return; fi
 	echo "FAIL: $* (MIO_DEB_ALLOW_MISSING=1 to skip it)"; exit 1
 }
-pids=() installed=()
+pids=() installed=() preinstalled=()
 SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo   # apt-get only; the build needs no root
 
 cleanup() {
 	local p
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	# Only what this step installed: "installed" never lists a package
+	# that was installed before it ran (see "preinstalled").
 	if [ ${#installed[@]} -gt 0 ]; then
-		say "removing ${installed[*]}"
+		say "removing ${installed[*]} (installed by this step)"
 		$SUDO env DEBIAN_FRONTEND=noninteractive apt-get remove -y "${installed[@]}" >/dev/null ||
 			echo "WARNING: apt-get remove failed"
 	fi
+	for p in "${preinstalled[@]}"; do
+		echo "NOTE: $p was installed before this step; left installed (now this build's files)"
+	done
 }
 trap cleanup EXIT
 
@@ -47,6 +52,9 @@ fi
 
 # ---- dist tarball, unpacked ------------------------------------------
 version=$(sed -n 's/^PACKAGE_VERSION = //p' "$BUILD/Makefile")
+debversion=$(dpkg-parsechangelog -l "$SRCDIR/debian/changelog" -S Version)
+[ "${debversion%%-*}" = "$version" ] ||
+	{ echo "FAIL: debian/changelog is at $debversion, configure at $version: add a changelog entry"; exit 1; }
 say "make dist ($version) in $BUILD"
 make -C "$BUILD" -s dist >/dev/null
 tarball=$BUILD/libmio-$version.tar.gz
@@ -79,6 +87,18 @@ changes=$(ls "$WORK"/libmio_"$version"_*.changes)
 debs=$(ls "$WORK"/*.deb)
 for d in $debs; do echo "== dpkg -c $(basename "$d")"; dpkg -c "$d"; done
 
+# libmio-dev: the static library, the examples with their Makefile, mio.cdef.
+dev=$(ls "$WORK"/libmio-dev_"$version"_*.deb)
+for f in "./usr/lib/$MA/libmio.a" "./usr/lib/$MA/libmio/mio.cdef" \
+	 ./usr/share/doc/libmio-dev/examples/Makefile ./usr/share/doc/libmio-dev/examples/tcp_server.c \
+	 ./usr/share/doc/libmio-dev/examples/tcp_echo.h; do
+	dpkg -c "$dev" | awk '{ print $NF }' | grep -qx "$f" || { echo "FAIL: libmio-dev lacks $f"; exit 1; }
+done
+x=$WORK/x-libmio-dev; rm -rf "$x"; dpkg-deb -x "$dev" "$x"
+nlto=$(objdump -h "$x/usr/lib/$MA/libmio.a" | grep -c '\.gnu\.lto_' || true)
+[ "$nlto" -gt 0 ] || { echo "FAIL: libmio.a lost its LTO sections (dh_strip?)"; exit 1; }
+echo "libmio-dev: libmio.a ($nlto LTO sections), examples, Makefile, mio.cdef"
+
 say "lintian"
 lint_rc=0
 lintian --fail-on error --display-info "$changes" >"$WORK/lintian.out" 2>&1 || lint_rc=$?
@@ -102,10 +122,18 @@ echo "$(wc -l <"$WORK/exported") versioned symbols, all listed"
 
 # ---- install and use the installed files only --------------------------
 say "apt-get install ./*.deb"
-for d in $debs; do installed+=("$(dpkg-deb -f "$d" Package)"); done
+for d in $debs; do
+	p=$(dpkg-deb -f "$d" Package)
+	if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		preinstalled+=("$p $(dpkg-query -W -f='${Version}' "$p")")
+	else
+		installed+=("$p")
+	fi
+done
+echo "installed before this step: ${preinstalled[*]:-none}"
 (cd "$WORK" && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y --reinstall ./*.deb) >"$WORK/apt.log" 2>&1 ||
 	{ cat "$WORK/apt.log"; echo "FAIL: apt-get install"; exit 1; }
-for p in "${installed[@]}"; do dpkg -s "$p" | grep -q '^Status: install ok installed' ||
+for d in $debs; do p=$(dpkg-deb -f "$d" Package); dpkg -s "$p" | grep -q '^Status: install ok installed' ||
 	{ echo "FAIL: $p not installed"; exit 1; }; done
 
 run=$(mktemp -d "$WORK/run.XXXXXX")
@@ -155,17 +183,37 @@ echo_test() {   # name, command...
 	echo "FAIL: $name (server output:)"; cat "$run/$name.out"; exit 1
 }
 
-if [ -f "$SRCDIR/examples/tcp_server.c" ]; then
-	say "C: examples/tcp_server.c with pkg-config, against the installed library"
-	# shellcheck disable=SC2046
-	cc -Wall -o tcp_server "$SRCDIR/examples/tcp_server.c" $(pkg-config --cflags --libs mio)
-	# /lib is /usr/lib on merged-/usr systems: compare real paths.
-	used=$(ldd ./tcp_server | awk '$1 == "libmio.so.1" { print $3 }')
-	[ -n "$used" ] && [ "$(readlink -f "$used")" = "$(readlink -f "/usr/lib/$MA/libmio.so.1")" ] ||
-		{ ldd ./tcp_server; echo "FAIL: tcp_server does not use the packaged /usr/lib/$MA/libmio.so.1"; exit 1; }
-	echo_test tcp_server ./tcp_server
+say "C: the installed examples, built with their Makefile in a copy"
+ex=/usr/share/doc/libmio-dev/examples
+[ -f "$ex/Makefile" ] || { echo "FAIL: $ex/Makefile not installed"; exit 1; }
+cp -r "$ex" "$run/examples"
+make -C "$run/examples" >"$run/examples.log" 2>&1 || { cat "$run/examples.log"; echo "FAIL: make -C examples"; exit 1; }
+make -C "$run/examples" static >>"$run/examples.log" 2>&1 || { cat "$run/examples.log"; echo "FAIL: make static"; exit 1; }
+echo "built: $(cd "$run/examples" && find . -maxdepth 1 -type f -perm -u+x | sed 's|./||' | sort | tr '\n' ' ')"
+# /lib is /usr/lib on merged-/usr systems: compare real paths.
+used=$(ldd "$run/examples/tcp_server" | awk '$1 == "libmio.so.1" { print $3 }')
+[ -n "$used" ] && [ "$(readlink -f "$used")" = "$(readlink -f "/usr/lib/$MA/libmio.so.1")" ] ||
+	{ ldd "$run/examples/tcp_server"; echo "FAIL: tcp_server does not use the packaged /usr/lib/$MA/libmio.so.1"; exit 1; }
+echo_test tcp_server "$run/examples/tcp_server"
+! ldd "$run/examples/tcp_server_static" | grep -q libmio ||
+	{ echo "FAIL: tcp_server_static loads libmio.so"; exit 1; }
+echo_test tcp_server_static "$run/examples/tcp_server_static"
+
+say "FFI: the installed mio.cdef with LuaJIT and cffi, libmio.so.1 by soname"
+cdef=/usr/lib/$MA/libmio/mio.cdef
+if command -v luajit >/dev/null 2>&1; then
+	timeout 60 luajit "$SRCDIR/ffi/test_cdef.lua" "$cdef" "$version" >"$run/luajit.log" 2>&1 ||
+		{ cat "$run/luajit.log"; echo "FAIL: LuaJIT with $cdef"; exit 1; }
+	tail -1 "$run/luajit.log"; tested+=("luajit-cdef")
 else
-	skip "C example: examples/tcp_server.c not in the tree yet"
+	skip "LuaJIT: no luajit (apt-get install luajit)"
+fi
+if /usr/bin/python3 -c 'import cffi' 2>/dev/null; then
+	timeout 60 /usr/bin/python3 -I "$SRCDIR/ffi/test_cdef.py" "$cdef" "$version" >"$run/cffi.log" 2>&1 ||
+		{ cat "$run/cffi.log"; echo "FAIL: cffi with $cdef"; exit 1; }
+	tail -1 "$run/cffi.log"; tested+=("cffi-cdef")
+else
+	skip "cffi: no python3-cffi"
 fi
 
 if [ $have_py = yes ]; then
