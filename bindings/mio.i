@@ -94,6 +94,15 @@ typedef unsigned int mio_interest;
 /* ------------------------------------------------------------------ */
 
 %constant unsigned int READABLE = MIO_READABLE;
+/* Event.readiness() bits (libmio 1.1, mio_event_readiness). */
+%constant unsigned int EVENT_READABLE = MIO_EVENT_READABLE;
+%constant unsigned int EVENT_WRITABLE = MIO_EVENT_WRITABLE;
+%constant unsigned int EVENT_ERROR = MIO_EVENT_ERROR;
+%constant unsigned int EVENT_READ_CLOSED = MIO_EVENT_READ_CLOSED;
+%constant unsigned int EVENT_WRITE_CLOSED = MIO_EVENT_WRITE_CLOSED;
+%constant unsigned int EVENT_PRIORITY = MIO_EVENT_PRIORITY;
+%constant unsigned int EVENT_AIO = MIO_EVENT_AIO;
+%constant unsigned int EVENT_LIO = MIO_EVENT_LIO;
 %constant unsigned int WRITABLE = MIO_WRITABLE;
 %constant unsigned int PRIORITY = MIO_PRIORITY;
 %constant unsigned int AIO = MIO_AIO;
@@ -272,6 +281,8 @@ struct mio_b_waker {};
 	bool is_priority() { return ($self->flags & MIO_B_EV_PRIORITY) != 0; }
 	bool is_aio() { return ($self->flags & MIO_B_EV_AIO) != 0; }
 	bool is_lio() { return ($self->flags & MIO_B_EV_LIO) != 0; }
+	/* Every readiness bit at once (libmio 1.1): an OR of EVENT_*. */
+	unsigned int readiness() { return $self->flags; }
 }
 
 /* The waker needs the registry only while it is created. */
@@ -533,6 +544,121 @@ MIO_B_WRITEV(tcp_stream)
 		mio_tcp_stream *h = NULL;
 		int rc = mio_tcp_stream_connect(ADDR, ADDRLEN, &h);
 		return mio_bind_tcp_stream_wrap(rc, h);
+	}
+}
+
+/* TcpSocket (libmio 1.1): options that must precede bind/listen/connect.
+ * listen() and connect() consume the socket, on failure too: the object
+ * is closed afterwards (EBADF), as mio_tcp_socket(3) says. */
+%rename(TcpSocket) mio_b_tcp_socket;
+%newobject mio_b_tcp_socket::new_v4;
+%newobject mio_b_tcp_socket::new_v6;
+%newobject mio_b_tcp_socket::listen;
+%newobject mio_b_tcp_socket::connect;
+
+MIO_B_COMMON(tcp_socket)
+MIO_B_ADDR_GETTER(tcp_socket, local_addr, inet)
+
+%define MIO_B_GETSET(T, name, ctype, zero)
+%extend mio_b_##T {
+	mio_b_ok set_##name(ctype v)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, v));
+	}
+	ctype get_##name()
+	{
+		MIO_B_H($self, zero);
+		ctype v = zero;
+		mio_b_set(mio_##T##_get_##name($self->h, &v));
+		return v;
+	}
+}
+%enddef
+MIO_B_GETSET(tcp_socket, reuseaddr, bool, false)
+MIO_B_GETSET(tcp_socket, reuseport, bool, false)
+MIO_B_GETSET(tcp_socket, keepalive, bool, false)
+MIO_B_GETSET(tcp_socket, only_v6, bool, false)
+MIO_B_GETSET(tcp_socket, nodelay, bool, false)
+MIO_B_GETSET(tcp_socket, recv_buffer_size, uint32_t, 0)
+MIO_B_GETSET(tcp_socket, send_buffer_size, uint32_t, 0)
+MIO_B_GETSET(tcp_socket, keepalive_retries, uint32_t, 0)
+
+/* Durations are seconds (float), as timeouts are. */
+%define MIO_B_DURATION(T, name)
+%extend mio_b_##T {
+	mio_b_ok set_##name(const struct timespec *TIMEOUT)
+	{
+		MIO_B_H($self, -1);
+		if (TIMEOUT == NULL)
+			return (int)mio_b_set(-EINVAL);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, TIMEOUT));
+	}
+	double get_##name()
+	{
+		MIO_B_H($self, 0);
+		struct timespec ts = { 0, 0 };
+		mio_b_set(mio_##T##_get_##name($self->h, &ts));
+		return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
+}
+%enddef
+MIO_B_DURATION(tcp_socket, keepalive_time)
+MIO_B_DURATION(tcp_socket, keepalive_interval)
+
+%extend mio_b_tcp_socket {
+	static mio_b_tcp_socket *new_v4()
+	{
+		mio_tcp_socket *h = NULL;
+		int rc = mio_tcp_socket_new_v4(&h);
+		return mio_bind_tcp_socket_wrap(rc, h);
+	}
+	static mio_b_tcp_socket *new_v6()
+	{
+		mio_tcp_socket *h = NULL;
+		int rc = mio_tcp_socket_new_v6(&h);
+		return mio_bind_tcp_socket_wrap(rc, h);
+	}
+	mio_b_ok bind(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_tcp_socket_bind($self->h, ADDR, ADDRLEN));
+	}
+	/* linger: seconds, or None/nil for off (the default). */
+	mio_b_ok set_linger(const struct timespec *TIMEOUT = NULL)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_tcp_socket_set_linger($self->h, TIMEOUT));
+	}
+	/* Seconds, or -1 when linger is off. */
+	double get_linger()
+	{
+		MIO_B_H($self, 0);
+		bool on = false;
+		struct timespec ts = { 0, 0 };
+		if (mio_b_set(mio_tcp_socket_get_linger($self->h, &on, &ts)) < 0)
+			return 0;
+		return on ? (double)ts.tv_sec + ts.tv_nsec / 1e9 : -1.0;
+	}
+	/* Consumes this socket (closed afterwards, also on failure). */
+	mio_b_tcp_listener *listen(int backlog = 1024)
+	{
+		MIO_B_H($self, NULL);
+		mio_tcp_listener *l = NULL;
+		mio_tcp_socket *h = $self->h;
+		$self->h = NULL;
+		int rc = mio_tcp_socket_listen(h, backlog, &l);
+		return mio_bind_tcp_listener_wrap(rc, l);
+	}
+	/* Consumes this socket; a non-blocking connect as TcpStream.connect. */
+	mio_b_tcp_stream *connect(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, NULL);
+		mio_tcp_stream *s = NULL;
+		mio_tcp_socket *h = $self->h;
+		$self->h = NULL;
+		int rc = mio_tcp_socket_connect(h, ADDR, ADDRLEN, &s);
+		return mio_bind_tcp_stream_wrap(rc, s);
 	}
 }
 

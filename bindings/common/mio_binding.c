@@ -320,14 +320,8 @@ void mio_bind_events_delete(mio_b_events *e)
 void mio_bind_event_copy(mio_b_event *dst, const mio_event *e)
 {
 	dst->token = mio_event_token(e);
-	dst->flags = (mio_event_is_readable(e) ? MIO_B_EV_READABLE : 0) |
-		     (mio_event_is_writable(e) ? MIO_B_EV_WRITABLE : 0) |
-		     (mio_event_is_error(e) ? MIO_B_EV_ERROR : 0) |
-		     (mio_event_is_read_closed(e) ? MIO_B_EV_READ_CLOSED : 0) |
-		     (mio_event_is_write_closed(e) ? MIO_B_EV_WRITE_CLOSED : 0) |
-		     (mio_event_is_priority(e) ? MIO_B_EV_PRIORITY : 0) |
-		     (mio_event_is_aio(e) ? MIO_B_EV_AIO : 0) |
-		     (mio_event_is_lio(e) ? MIO_B_EV_LIO : 0);
+	/* One call for every readiness bit (libmio 1.1) instead of eight. */
+	dst->flags = mio_event_readiness(e);
 }
 
 mio_b_event *mio_bind_event_new(const mio_event *e)

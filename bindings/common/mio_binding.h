@@ -201,15 +201,16 @@ typedef struct mio_b_event {
 	unsigned  flags;
 } mio_b_event;
 
+/* flags are libmio's own readiness bits (mio_event_readiness, 1.1). */
 enum {
-	MIO_B_EV_READABLE = 1 << 0,
-	MIO_B_EV_WRITABLE = 1 << 1,
-	MIO_B_EV_ERROR = 1 << 2,
-	MIO_B_EV_READ_CLOSED = 1 << 3,
-	MIO_B_EV_WRITE_CLOSED = 1 << 4,
-	MIO_B_EV_PRIORITY = 1 << 5,
-	MIO_B_EV_AIO = 1 << 6,
-	MIO_B_EV_LIO = 1 << 7,
+	MIO_B_EV_READABLE = MIO_EVENT_READABLE,
+	MIO_B_EV_WRITABLE = MIO_EVENT_WRITABLE,
+	MIO_B_EV_ERROR = MIO_EVENT_ERROR,
+	MIO_B_EV_READ_CLOSED = MIO_EVENT_READ_CLOSED,
+	MIO_B_EV_WRITE_CLOSED = MIO_EVENT_WRITE_CLOSED,
+	MIO_B_EV_PRIORITY = MIO_EVENT_PRIORITY,
+	MIO_B_EV_AIO = MIO_EVENT_AIO,
+	MIO_B_EV_LIO = MIO_EVENT_LIO,
 };
 
 /* The iterator state of events.iter(). */
@@ -277,7 +278,8 @@ MIO_B_API void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc);
 	X(unix_stream)                                                      \
 	X(unix_datagram)                                                    \
 	X(pipe_sender)                                                      \
-	X(pipe_receiver)
+	X(pipe_receiver)                                                    \
+	X(tcp_socket)
 
 MIO_B_HANDLE_TYPES(MIO_B_HANDLE_DECL)
 

@@ -229,6 +229,16 @@ static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **pt
 	return ok;
 }
 
+/* __len: Lua passes the operand twice; the len() wrapper takes one. */
+static int mio_b_lua_len(lua_State *L)
+{
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	return 1;
+}
+
 /* Each instance metatable: its class's type under mio_b_lua_typekey, and
  * its method table as a plain __index.  SWIG's __index is a C function
  * that looks in the getter table, the method table and the bases by
@@ -253,6 +263,16 @@ static void mio_b_lua_fast_index(lua_State *L)
 		lua_pushstring(L, ".fn");
 		lua_rawget(L, -2);
 		if (plain && lua_istable(L, -1)) {
+			/* #obj is obj:len() where there is one (Events). */
+			lua_pushstring(L, "len");
+			if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+				lua_pushcclosure(L, mio_b_lua_len, 1);
+				lua_pushstring(L, "__len");
+				lua_insert(L, -2);
+				lua_rawset(L, -4);
+			} else {
+				lua_pop(L, 1);
+			}
 			lua_pushstring(L, "__index");
 			lua_insert(L, -2);
 			lua_rawset(L, -3);

@@ -27,9 +27,10 @@
 %extend mio_b_event {
 	PyObject *__repr__()
 	{
+		/* in the order of the MIO_EVENT_* bits */
 		static const char *const names[] = {
-			"readable", "writable", "error", "read_closed",
-			"write_closed", "priority", "aio", "lio",
+			"readable", "writable", "aio", "lio",
+			"priority", "error", "read_closed", "write_closed",
 		};
 		char flags[96] = "";
 		size_t at = 0;
@@ -71,3 +72,4 @@ MIO_B_PY_CLOSABLE(mio_b_unix_stream)
 MIO_B_PY_CLOSABLE(mio_b_unix_datagram)
 MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
+MIO_B_PY_CLOSABLE(mio_b_tcp_socket)
