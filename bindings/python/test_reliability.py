@@ -211,7 +211,10 @@ class TestSignals(unittest.TestCase):
     def tearDown(self):
         signal = self.signal
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, self.old_alrm)
+        # A SIGALRM still queued (valgrind delivers late) must not kill
+        # the run once the handler is gone: ignore it rather than SIG_DFL.
+        signal.signal(signal.SIGALRM, self.old_alrm
+                      if self.old_alrm not in (signal.SIG_DFL, None) else signal.SIG_IGN)
         signal.signal(signal.SIGINT, self.old_int)
         self.poll.close()
 
@@ -348,6 +351,51 @@ class TestDestroyed(unittest.TestCase):
                 with self.assertRaises(OSError) as cm:
                     obj.__swig_destroy__(obj)  # twice: EBADF, no double free
                 self.assertEqual(cm.exception.errno, errno.EBADF)
+        gc.collect()
+
+    def test_f02_destroy_during_argument_conversion(self):
+        # Python code runs while a method converts its arguments (fileno(),
+        # __fspath__, __float__): destroying self or another argument
+        # there freed memory the method was about to use.
+        tx, rx = mio.pipe()
+        for _ in range(50):
+            d = mio.UnixDatagram.unbound()
+
+            class Path:
+                def __fspath__(self):
+                    d.__swig_destroy__(d)
+                    return "/nonexistent/mio-rel"
+            with self.assertRaises(OSError) as cm:
+                d.connect(Path())
+            self.assertEqual(cm.exception.errno, errno.ENOENT)
+            with self.assertRaises(OSError) as cm:
+                d.fileno()
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            reg = poll.registry()
+
+            class Fd:
+                def fileno(self):
+                    reg.__swig_destroy__(reg)
+                    poll.__swig_destroy__(poll)
+                    return rx.fileno()
+            reg.register(Fd(), 1, mio.READABLE)
+            with self.assertRaises(OSError) as cm:
+                reg.deregister(rx)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            events = mio.Events(2)
+
+            class Timeout:
+                def __float__(self):
+                    events.__swig_destroy__(events)
+                    poll.__swig_destroy__(poll)
+                    return 0.0
+            self.assertEqual(poll.poll(events, Timeout()), 0)
+            with self.assertRaises(OSError):
+                events.len()
         gc.collect()
 
     def test_f02_destroyed_object_as_argument(self):
