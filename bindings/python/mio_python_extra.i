@@ -50,3 +50,15 @@ MIO_B_PY_CLOSABLE(mio_b_unix_stream)
 MIO_B_PY_CLOSABLE(mio_b_unix_datagram)
 MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
+
+/* [selector] mio.Selector, the selectors/asyncio selector, is pure Python
+ * in mio_selector.py (installed beside mio.py), imported on first use
+ * (PEP 562) so that `import mio` needs nothing more. */
+%pythoncode %{
+def __getattr__(name):
+    if name == "Selector":
+        from mio_selector import Selector
+        globals()["Selector"] = Selector
+        return Selector
+    raise AttributeError("module 'mio' has no attribute %r" % (name,))
+%}
