@@ -49,6 +49,17 @@ ALLOWED = {
     "test_modify_unregister": ("pass", "skip"),
 }
 
+# Modules that make no selector at all, with the reason; the "no
+# mio.Selector made" check does not apply to them.
+NO_SELECTOR = {
+    # Every loop in it runs on a mock: BaseSelectorEventLoopTests gives
+    # BaseSelectorEventLoop a mock.Mock() selector, the transport tests
+    # use test_utils.TestLoop and its TestSelector.  It tests asyncio's
+    # selector event loop code against the selectors API, so it runs
+    # here for the listed set, with outcomes compared all the same.
+    "test_selector_events",
+}
+
 
 class Recorder(unittest.TextTestResult):
     """Keeps every test's outcome by id."""
@@ -159,7 +170,7 @@ def run(mode, module, out):
     if mode == "mio":
         line += "  (%d mio.Selector)" % created[0]
     print(line, flush=True)
-    if mode == "mio" and created[0] == 0:
+    if mode == "mio" and created[0] == 0 and module not in NO_SELECTOR:
         print("%s: no mio.Selector was created: the patch did not take" % module)
         return 1
     return 0
