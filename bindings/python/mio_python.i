@@ -12,17 +12,36 @@
 %{
 #include <netdb.h>
 
-/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...). */
+/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...);
+ * MIO_B_PENDING: an exception is already set (a signal handler's). */
 #define MIO_B_RAISE(e)                                 \
 	do {                                           \
-		errno = (e);                           \
-		PyErr_SetFromErrno(PyExc_OSError);     \
+		if ((e) != MIO_B_PENDING) {            \
+			errno = (e);                   \
+			PyErr_SetFromErrno(PyExc_OSError); \
+		}                                      \
 		SWIG_fail;                             \
 	} while (0)
 
 /* poll() lets other threads run (one of them may hold the Waker). */
 #define MIO_B_BLOCKING_BEGIN Py_BEGIN_ALLOW_THREADS
 #define MIO_B_BLOCKING_END   Py_END_ALLOW_THREADS
+
+/* PEP 475: a wait interrupted by a signal runs the Python handlers now
+ * (so Ctrl-C's KeyboardInterrupt is raised at once) and, if they all
+ * returned, is retried for the time left; if one raised, poll() raises
+ * that exception. */
+static int mio_b_py_eintr_retry(void)
+{
+	if (PyErr_CheckSignals() == 0)
+		return 1;
+	mio_b_err = MIO_B_PENDING;
+	return 0;
+}
+#define MIO_B_EINTR_RETRY mio_b_py_eintr_retry()
+
+/* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
+#define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
 
 /* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
  * Numeric hosts are parsed directly; names go through getaddrinfo.
@@ -130,19 +149,23 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 		Py_DECREF(b);
 		return -1;
 	}
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	int abstract = n > 0 && s[0] == '\0';
-	if ((size_t)n + (abstract ? 0 : 1) > sizeof(un->sun_path) || (!abstract && memchr(s, 0, n))) {
-		Py_DECREF(b);
-		errno = (size_t)n + 1 > sizeof(un->sun_path) ? ENAMETOOLONG : EINVAL;
+	int rc = mio_b_unaddr(s, (size_t)n, un, len);
+	Py_DECREF(b);
+	if (rc < 0) {
+		errno = -rc;
 		PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, o);
 		return -1;
 	}
-	memcpy(un->sun_path, s, (size_t)n);
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + (abstract ? 0 : 1));
-	Py_DECREF(b);
 	return 0;
+}
+
+/* The struct behind o is gone (its destructor ran): forget the pointer,
+ * so methods see NULL (EBADF) and the collector does not free it again. */
+static void mio_b_py_forget(PyObject *o)
+{
+	SwigPyObject *sobj = SWIG_Python_GetSwigThis(o);
+	if (sobj != NULL)
+		sobj->ptr = NULL;
 }
 
 static PyObject *mio_b_py_addr(const mio_b_addr *a)
@@ -176,6 +199,8 @@ static PyObject *mio_b_py_addr(const mio_b_addr *a)
 	}
 }
 
+/* Runs no Python code (bytes are not tracked by the cyclic GC), so it is
+ * safe right after a read into the scratch buffer. */
 static PyObject *mio_b_py_bytes(mio_b_bytes *b)
 {
 	PyObject *o = PyBytes_FromStringAndSize(b->p, (Py_ssize_t)b->n);
@@ -251,6 +276,26 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 %}
 
 /* ---- arguments ---------------------------------------------------- */
+
+/* self and the object arguments: None is a TypeError, a destroyed object
+ * is EBADF.  In a destructor ($disown), the pointer is cleared in the
+ * Python object, so obj.__swig_destroy__(obj) then obj.method() is EBADF
+ * and not a use-after-free, and the collector skips it (own is cleared). */
+%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0),
+			mio_b_events *events (void *argp = 0, int res = 0),
+			mio_b_registry *registry (void *argp = 0, int res = 0) {
+	if ($input == Py_None)
+		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
+	res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
+	if (!SWIG_IsOK(res)) {
+		%argument_fail(res, "$type", $symname, $argnum);
+	}
+	if (argp == NULL)
+		MIO_B_RAISE(EBADF);
+	$1 = ($ltype)argp;
+	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0)
+		mio_b_py_forget($input);
+}
 
 %typemap(in) mio_token {
 	if (!PyLong_Check($input))
@@ -383,8 +428,13 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		SWIG_fail;
 }
 
+/* The bytes are copied out of the scratch buffer FIRST, in a statement of
+ * their own: building the address allocates a tuple, which may run the
+ * cyclic GC and a __del__ that reads another socket into the same
+ * scratch buffer (mio_binding.h, "the scratch-buffer rule"). */
 %typemap(out) mio_b_datafrom {
-	$result = mio_b_py_pair(mio_b_py_bytes(&$1.data), mio_b_py_addr(&$1.addr));
+	PyObject *data = mio_b_py_bytes(&$1.data);
+	$result = mio_b_py_pair(data, data != NULL ? mio_b_py_addr(&$1.addr) : NULL);
 	if ($result == NULL)
 		SWIG_fail;
 }
@@ -422,7 +472,7 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram
 	if (list == NULL)
 		SWIG_fail;
 	for (size_t i = 0; i < n; i++) {
-		mio_b_event *e = mio_b_event_new(mio_events_get($1.ev, i));
+		mio_b_event *e = mio_bind_event_new(mio_events_get($1.ev, i));
 		PyObject *o = e ? SWIG_NewPointerObj(e, $descriptor(mio_b_event *), SWIG_POINTER_OWN)
 				: PyErr_NoMemory();
 		if (o == NULL) {
