@@ -58,6 +58,7 @@ __all__ = ["Selector"]
 
 # mio interests for each selectors event mask (index: EVENT_READ|EVENT_WRITE).
 _INTEREST = (0, mio.READABLE, mio.WRITABLE, mio.READABLE | mio.WRITABLE)
+_BOTH = EVENT_READ | EVENT_WRITE
 _EVENTS_MIN = 64          # initial capacity of the events buffer
 
 
@@ -236,17 +237,24 @@ class Selector(selectors.BaseSelector):
 
         ready: List[Tuple[SelectorKey, int]] = []
         append = ready.append
-        for ev in events:
+        for ev in events.iter():
             fd = ev.token()
             key = fd_to_key.get(fd)
             if key is None:
                 continue  # unregistered after the wait collected it
             kev = key.events
             rearm[fd] = _INTEREST[kev]
+            if kev != _BOTH:
+                # One interest: whatever the event says (data, hangup,
+                # error) maps to it, as EpollSelector maps every epoll
+                # flag but EPOLLIN to EVENT_WRITE and every one but
+                # EPOLLOUT to EVENT_READ, then masks with key.events.
+                append((key, kev))
+                continue
             mask = 0
-            if kev & EVENT_READ and (ev.is_readable() or ev.is_read_closed() or ev.is_error()):
+            if ev.is_readable() or ev.is_read_closed() or ev.is_error():
                 mask = EVENT_READ
-            if kev & EVENT_WRITE and (ev.is_writable() or ev.is_write_closed() or ev.is_error()):
+            if ev.is_writable() or ev.is_write_closed() or ev.is_error():
                 mask |= EVENT_WRITE
             if mask:
                 append((key, mask))
