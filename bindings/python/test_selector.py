@@ -95,6 +95,22 @@ class TestSelector(unittest.TestCase):
             self.assertEqual(self.ready(1), [(a.fileno(), EVENT_READ)])
         self.assertEqual(a.recv(1), b"")
 
+    def test_write_only_peer_gone_is_writable(self):
+        # A hangup/error on a write-only key is EVENT_WRITE (EpollSelector
+        # maps EPOLLERR/EPOLLHUP so), even with no room to write.
+        a, b = self.pair()
+        a.setblocking(False)
+        try:
+            while True:
+                a.send(b"x" * 65536)
+        except BlockingIOError:
+            pass
+        self.sel.register(a, EVENT_WRITE)
+        self.assertEqual(self.ready(), [])
+        b.close()
+        for _ in range(2):
+            self.assertEqual(self.ready(1), [(a.fileno(), EVENT_WRITE)])
+
     def test_modify_rearms_and_changes(self):
         a, b = self.pair()
         self.sel.register(a, EVENT_READ, "d1")
