@@ -49,7 +49,12 @@ build_install() {  # name, configure args...: sets PYDIR and LIBDIR
 		>configure.out 2>&1) || { tail -30 "$b/configure.out"; exit 1; }
 	grep -q '^  Python module:  yes' "$b/configure.out" ||
 		{ echo "python module not configured"; tail -12 "$b/configure.out"; exit 1; }
-	(make -C "$b/lib" -j2 && make -C "$b/bindings/python" -j2 &&
+	# lib, the bindings' shared C code (bindings/common, when there is
+	# one) and the Python module: not the rest of the tree.
+	local d dirs="lib"
+	[ -f "$b/bindings/common/Makefile" ] && dirs="$dirs bindings/common"
+	dirs="$dirs bindings/python"
+	(for d in $dirs; do make -C "$b/$d" -j2 || exit 1; done &&
 	 make -C "$b/lib" install && make -C "$b/bindings/python" install) >"$b/make.out" 2>&1 ||
 		{ tail -40 "$b/make.out"; exit 1; }
 	PYDIR=$(dirname "$(find "$inst" -name mio_selector.py | head -1)")
