@@ -74,8 +74,14 @@ MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
 MIO_B_PY_CLOSABLE(mio_b_tcp_socket)
 
-/* ---- hook: mio.Selector ---------------------------------------------
- * The pure-Python selectors.BaseSelector (bindings/python/mio_selector.py,
- * owned by the `selector` work) is imported into this module here, after
- * the classes above, guarded so that a missing file does not break
- * `import mio`.  The import line goes below this comment. */
+/* [selector] mio.Selector, the selectors/asyncio selector, is pure Python
+ * in mio_selector.py (installed beside mio.py), imported on first use
+ * (PEP 562) so that `import mio` needs nothing more. */
+%pythoncode %{
+def __getattr__(name):
+    if name == "Selector":
+        from mio_selector import Selector
+        globals()["Selector"] = Selector
+        return Selector
+    raise AttributeError("module 'mio' has no attribute %r" % (name,))
+%}
