@@ -240,7 +240,7 @@ static void mio_b_py_call_done(void)
 	mio_b_py_depth++;  /* destructors run no method of ours; be safe */
 	while (mio_b_py_queued > 0) {
 		mio_b_py_deferred d = mio_b_py_queue[--mio_b_py_queued];
-		PyObject *o = SWIG_NewPointerObj(d.ptr, d.ty, SWIG_POINTER_OWN);
+		PyObject *o = SWIG_InternalNewPointerObj(d.ptr, d.ty, SWIG_POINTER_OWN);
 		Py_XDECREF(o);
 	}
 	mio_b_py_depth--;

@@ -357,6 +357,8 @@ class TestDestroyed(unittest.TestCase):
         # Python code runs while a method converts its arguments (fileno(),
         # __fspath__, __float__): destroying self or another argument
         # there freed memory the method was about to use.
+        if not script_destructor(self, mio.Events(1)):
+            return self.close_during_argument_conversion()
         tx, rx = mio.pipe()
         for _ in range(50):
             d = mio.UnixDatagram.unbound()
@@ -396,6 +398,49 @@ class TestDestroyed(unittest.TestCase):
             self.assertEqual(poll.poll(events, Timeout()), 0)
             with self.assertRaises(OSError):
                 events.len()
+        gc.collect()
+
+    def close_during_argument_conversion(self):
+        # The -builtin module has no script-callable destructor; what a
+        # script can do while a method converts its arguments is close()
+        # the objects: the method then sees them closed (EBADF), never a
+        # freed handle.
+        tx, rx = mio.pipe()
+        for _ in range(50):
+            d = mio.UnixDatagram.unbound()
+
+            class Path:
+                def __fspath__(self):
+                    d.close()
+                    return "/nonexistent/mio-rel"
+            with self.assertRaises(OSError) as cm:
+                d.connect(Path())
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            reg = poll.registry()
+
+            class Fd:
+                def fileno(self):
+                    reg.close()
+                    poll.close()
+                    return rx.fileno()
+            with self.assertRaises(OSError) as cm:
+                reg.register(Fd(), 1, mio.READABLE)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            events = mio.Events(2)
+
+            class Timeout:
+                def __float__(self):
+                    poll.close()
+                    return 0.0
+            with self.assertRaises(OSError) as cm:
+                poll.poll(events, Timeout())
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+        tx.close()
+        rx.close()
         gc.collect()
 
     def test_f02_destroyed_object_as_argument(self):
