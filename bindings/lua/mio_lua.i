@@ -71,7 +71,7 @@ static int mio_b_lua_events_next(lua_State *L)
 	const mio_event *e = mio_events_get(ev, (size_t)i);
 	if (e == NULL)
 		return 0;
-	mio_b_event *copy = mio_b_event_new(e);
+	mio_b_event *copy = mio_bind_event_new(e);
 	if (copy == NULL)
 		return luaL_error(L, "out of memory");
 	lua_pushinteger(L, i + 1);
@@ -152,15 +152,9 @@ static int mio_b_lua_events_next(lua_State *L)
 	(struct sockaddr_un un, socklen_t unlen) {
 	size_t n;
 	const char *s = lua_tolstring(L, $input, &n);
-	int abstract = n > 0 && s[0] == '\0';
-	memset(&un, 0, sizeof(un));
-	un.sun_family = AF_UNIX;
-	if (n + (abstract ? 0 : 1) > sizeof(un.sun_path))
-		MIO_B_RAISE(ENAMETOOLONG);
-	if (!abstract && memchr(s, 0, n) != NULL)
-		MIO_B_RAISE(EINVAL);
-	memcpy(un.sun_path, s, n);
-	unlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 0 : 1));
+	int rc = mio_b_unaddr(s, n, &un, &unlen);
+	if (rc < 0)
+		MIO_B_RAISE(-rc);
 	$1 = &un;
 	$2 = unlen;
 }

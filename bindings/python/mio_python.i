@@ -130,18 +130,13 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 		Py_DECREF(b);
 		return -1;
 	}
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	int abstract = n > 0 && s[0] == '\0';
-	if ((size_t)n + (abstract ? 0 : 1) > sizeof(un->sun_path) || (!abstract && memchr(s, 0, n))) {
-		Py_DECREF(b);
-		errno = (size_t)n + 1 > sizeof(un->sun_path) ? ENAMETOOLONG : EINVAL;
+	int rc = mio_b_unaddr(s, (size_t)n, un, len);
+	Py_DECREF(b);
+	if (rc < 0) {
+		errno = -rc;
 		PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, o);
 		return -1;
 	}
-	memcpy(un->sun_path, s, (size_t)n);
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + (abstract ? 0 : 1));
-	Py_DECREF(b);
 	return 0;
 }
 
@@ -422,7 +417,7 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram
 	if (list == NULL)
 		SWIG_fail;
 	for (size_t i = 0; i < n; i++) {
-		mio_b_event *e = mio_b_event_new(mio_events_get($1.ev, i));
+		mio_b_event *e = mio_bind_event_new(mio_events_get($1.ev, i));
 		PyObject *o = e ? SWIG_NewPointerObj(e, $descriptor(mio_b_event *), SWIG_POINTER_OWN)
 				: PyErr_NoMemory();
 		if (o == NULL) {

@@ -1,0 +1,263 @@
+/*
+ * mio_binding.h - the language-neutral C support of the Python and Lua
+ * modules (bindings/mio.i).  Compiled once into a convenience library that
+ * both modules link, and tested on its own by check_binding.c.
+ *
+ * What lives here, and why it is not in the SWIG interface:
+ *
+ *  - the error state: a wrapper stores the positive errno of a failed C
+ *    call in mio_b_err (thread-local) and the interface's %exception turns
+ *    it into the language's convention;
+ *  - the wrapper objects a script holds (mio_b_poll, mio_b_registry,
+ *    mio_b_events, mio_b_waker, one struct per socket/pipe type) and their
+ *    life cycle: a closed object keeps its struct and answers EBADF; the
+ *    Poll's selector is a refcounted holder (mio_b_sel) that Registry
+ *    objects and waits in progress keep alive;
+ *  - the per-thread scratch buffer reads land in, and Event copies;
+ *  - address conversions that do not depend on the language.
+ *
+ * None of it is thread-safe by itself: every call is made with the
+ * language's lock held (Python's GIL, one lua_State per thread), except
+ * the blocking mio_poll_wait between mio_bind_poll_wait_begin and _end.
+ *
+ * The scratch-buffer rule: bytes read into mio_b_scratch must be copied
+ * into the language's string before ANY code of the language can run
+ * (an allocation that may run a garbage collector, a finalizer, a signal
+ * handler); otherwise a finalizer that reads another socket overwrites
+ * them.  Typemaps copy the bytes first, then build anything else.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef MIO_BINDING_H
+#define MIO_BINDING_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "mio.h"
+
+/* Everything here is internal to the module that links it. */
+#define MIO_B_API __attribute__((visibility("hidden")))
+
+/* ---- error state --------------------------------------------------- */
+
+/* The pending error of the wrapper running on this thread (positive
+ * errno, 0 for none).  Thread-local because Python drops the GIL inside
+ * poll() and Lua states may live on several threads. */
+MIO_B_API extern __thread int mio_b_err;
+
+/* Records a negative C return in mio_b_err; returns rc unchanged. */
+static inline long mio_b_set(long rc)
+{
+	if (rc < 0)
+		mio_b_err = (int)-rc;
+	return rc;
+}
+
+/* Success without a value (None / true). */
+typedef int mio_b_ok;
+
+/* ---- addresses ----------------------------------------------------- */
+
+typedef struct mio_b_addr {
+	struct sockaddr_storage ss;
+	socklen_t               len;
+} mio_b_addr;
+
+/* An empty address with room for any family (len = sizeof ss). */
+MIO_B_API mio_b_addr mio_b_addr_empty(void);
+
+/* The address of a sockaddr_un call that returned rc: empty with
+ * mio_b_err set if rc < 0; at most sizeof(struct sockaddr_un) copied. */
+MIO_B_API mio_b_addr mio_b_addr_un(int rc, const struct sockaddr_un *un, socklen_t len);
+
+/* A dotted quad (NULL or "" for INADDR_ANY): 0 or -EINVAL. */
+MIO_B_API int mio_b_inet_pton4(const char *s, struct in_addr *out);
+
+/* The n bytes at s (not NUL-terminated) as a Unix address: a leading
+ * NUL makes an abstract name of exactly n bytes; otherwise a path, which
+ * must not contain a NUL.  0, -EINVAL or -ENAMETOOLONG. */
+MIO_B_API int mio_b_unaddr(const char *s, size_t n, struct sockaddr_un *un, socklen_t *len);
+
+/* ---- bytes read ---------------------------------------------------- */
+
+/* Reads up to this size land in the per-thread scratch buffer. */
+#define MIO_B_SCRATCH 65536
+
+typedef struct mio_b_bytes {
+	char   *p;      /* NULL after a failure */
+	size_t  n;
+	int     heap;   /* p is malloc'd, not the scratch buffer */
+} mio_b_bytes;
+
+/* A buffer of n bytes: the scratch buffer, or the heap when bigger (NULL
+ * and mio_b_err = ENOMEM if that fails).  *heap says which. */
+MIO_B_API char *mio_b_buf(size_t n, int *heap);
+
+/* Finishes a read of rc bytes into buf (from mio_b_buf): the bytes, or on
+ * failure (rc < 0) an empty value with mio_b_err set and the heap buffer
+ * already freed. */
+MIO_B_API mio_b_bytes mio_b_bytes_done(char *buf, int heap, long rc);
+
+/* Frees a heap buffer; p is NULL afterwards. */
+MIO_B_API void mio_b_bytes_free(mio_b_bytes *b);
+
+typedef struct mio_b_datafrom {
+	mio_b_bytes data;
+	mio_b_addr  addr;
+} mio_b_datafrom;
+
+/* ---- Poll and Registry --------------------------------------------- */
+
+/* The selector, shared by the Poll object, its Registry objects and the
+ * poll() calls in progress; freed when the last of them lets go. */
+typedef struct mio_b_sel {
+	mio_poll *poll;
+	long      refs;
+} mio_b_sel;
+
+typedef struct mio_b_poll {
+	mio_b_sel *sel;    /* NULL once closed */
+} mio_b_poll;
+
+typedef struct mio_b_registry {
+	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
+	mio_registry *clone;  /* or owned, from try_clone */
+} mio_b_registry;
+
+MIO_B_API void mio_bind_sel_unref(mio_b_sel *s);
+
+/* NULL with mio_b_err set on failure. */
+MIO_B_API mio_b_poll *mio_bind_poll_new(void);
+MIO_B_API void mio_bind_poll_delete(mio_b_poll *p);
+MIO_B_API void mio_bind_poll_close(mio_b_poll *p);
+MIO_B_API mio_b_registry *mio_bind_poll_registry(mio_b_poll *p);
+MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
+
+/* A wait: begin takes a hold on the selector (NULL, EBADF if the Poll
+ * is closed); the caller waits on sel->poll without any lock, then end
+ * drops the hold.  Nothing between them may touch p. */
+MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p);
+MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel);
+
+/* The C registry of r. */
+MIO_B_API mio_registry *mio_bind_registry_h(mio_b_registry *r);
+MIO_B_API mio_b_registry *mio_bind_registry_try_clone(mio_b_registry *r);
+MIO_B_API void mio_bind_registry_delete(mio_b_registry *r);
+
+/* ---- Events and Event ---------------------------------------------- */
+
+typedef struct mio_b_events {
+	mio_events *h;
+} mio_b_events;
+
+/* An Event is a copy (token + flags): it never points into an Events
+ * buffer that the next poll() overwrites or that has been collected. */
+typedef struct mio_b_event {
+	mio_token token;
+	unsigned  flags;
+} mio_b_event;
+
+enum {
+	MIO_B_EV_READABLE = 1 << 0,
+	MIO_B_EV_WRITABLE = 1 << 1,
+	MIO_B_EV_ERROR = 1 << 2,
+	MIO_B_EV_READ_CLOSED = 1 << 3,
+	MIO_B_EV_WRITE_CLOSED = 1 << 4,
+	MIO_B_EV_PRIORITY = 1 << 5,
+	MIO_B_EV_AIO = 1 << 6,
+	MIO_B_EV_LIO = 1 << 7,
+};
+
+/* The iterator state of events.iter(). */
+typedef struct mio_b_evlist {
+	mio_events *ev;
+} mio_b_evlist;
+
+MIO_B_API mio_b_events *mio_bind_events_new(size_t capacity);
+MIO_B_API void mio_bind_events_delete(mio_b_events *e);
+MIO_B_API void mio_bind_event_copy(mio_b_event *dst, const mio_event *e);
+/* A malloc'd copy, NULL (mio_b_err = ENOMEM) if that fails. */
+MIO_B_API mio_b_event *mio_bind_event_new(const mio_event *e);
+MIO_B_API void mio_bind_event_delete(mio_b_event *e);
+
+/* ---- Waker --------------------------------------------------------- */
+
+typedef struct mio_b_waker {
+	mio_waker *h;    /* NULL once closed */
+} mio_b_waker;
+
+MIO_B_API mio_b_waker *mio_bind_waker_new(mio_b_registry *r, mio_token token);
+MIO_B_API void mio_bind_waker_delete(mio_b_waker *w);
+MIO_B_API void mio_bind_waker_close(mio_b_waker *w);
+
+/* ---- Socket and pipe objects: one owned handle, NULL when closed --- */
+
+/* For each type T: struct mio_b_T { mio_T *h; }, and
+ *   mio_b_T *mio_bind_T_wrap(int rc, mio_T *h)  the object of a constructor
+ *       that returned rc (NULL with mio_b_err set if rc < 0 or no memory;
+ *       h is freed then);
+ *   void mio_bind_T_delete(mio_b_T *o)        the destructor;
+ *   void mio_bind_T_close(mio_b_T *o)         close: EBADF from now on. */
+#define MIO_B_HANDLE_DECL(T)                                                \
+	typedef struct mio_b_##T {                                          \
+		mio_##T *h;                                                 \
+	} mio_b_##T;                                                        \
+	MIO_B_API mio_b_##T *mio_bind_##T##_wrap(int rc, mio_##T *h);          \
+	MIO_B_API void mio_bind_##T##_delete(mio_b_##T *o);                    \
+	MIO_B_API void mio_bind_##T##_close(mio_b_##T *o);
+
+#define MIO_B_HANDLE_TYPES(X)                                               \
+	X(tcp_listener)                                                     \
+	X(tcp_stream)                                                       \
+	X(udp_socket)                                                       \
+	X(unix_listener)                                                    \
+	X(unix_stream)                                                      \
+	X(unix_datagram)                                                    \
+	X(pipe_sender)                                                      \
+	X(pipe_receiver)
+
+MIO_B_HANDLE_TYPES(MIO_B_HANDLE_DECL)
+
+/* The handle of a socket object, or EBADF (and return `fail`) if closed. */
+#define MIO_B_H(o, fail)                                                    \
+	do {                                                                \
+		if ((o)->h == NULL) {                                       \
+			mio_b_err = EBADF;                                  \
+			return fail;                                        \
+		}                                                           \
+	} while (0)
+
+typedef struct mio_b_tcp_accept {
+	mio_b_tcp_stream *stream;
+	mio_b_addr        addr;
+} mio_b_tcp_accept;
+
+typedef struct mio_b_unix_accept {
+	mio_b_unix_stream *stream;
+	mio_b_addr         addr;
+} mio_b_unix_accept;
+
+/* Two new objects, or (NULL, NULL) with mio_b_err set. */
+typedef struct mio_b_pair_unix_stream {
+	mio_b_unix_stream *a, *b;
+} mio_b_pair_unix_stream;
+
+typedef struct mio_b_pair_unix_datagram {
+	mio_b_unix_datagram *a, *b;
+} mio_b_pair_unix_datagram;
+
+typedef struct mio_b_pair_pipe {
+	mio_b_pipe_sender   *a;
+	mio_b_pipe_receiver *b;
+} mio_b_pair_pipe;
+
+MIO_B_API mio_b_pair_pipe mio_bind_pipe_pair(void);
+MIO_B_API mio_b_pair_unix_stream mio_bind_unix_stream_pair(void);
+MIO_B_API mio_b_pair_unix_datagram mio_bind_unix_datagram_pair(void);
+
+#endif
