@@ -75,11 +75,12 @@ typedef unsigned int mio_interest;
 %include "mio_lua.i"
 #endif
 
-/* SWIG takes None/nil for any pointer; these are never optional. */
-%typemap(check) mio_b_events *events, mio_b_registry *registry, SWIGTYPE *self {
-	if ($1 == NULL)
-		SWIG_exception(SWIG_TypeError, "argument $argnum must not be None/nil");
-}
+/* Object arguments (self, events, registry) are never optional: None/nil
+ * is a type error, and an object whose struct was destroyed (Python's
+ * obj.__swig_destroy__(obj), a Lua finalizer called by hand) is EBADF.
+ * The "in" typemaps that do this are in mio_python.i and mio_lua.i; the
+ * destructors clear the script object's pointer, so no path reaches
+ * freed memory. */
 
 %exception {
 	mio_b_err = 0;
@@ -169,14 +170,14 @@ struct mio_b_waker {};
 	}
 	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
 	{
-		mio_b_sel *sel = mio_bind_poll_wait_begin($self);
+		mio_b_sel *sel = mio_bind_poll_wait_begin($self, events);
 		int rc;
 		if (sel == NULL)
 			return -1;
 		MIO_B_BLOCKING_BEGIN
 		rc = mio_poll_wait(sel->poll, events->h, TIMEOUT);
 		MIO_B_BLOCKING_END
-		mio_bind_poll_wait_end(sel);
+		mio_bind_poll_wait_end(sel, events);
 		return (int)mio_b_set(rc);
 	}
 	mio_b_registry *registry() { return mio_bind_poll_registry($self); }

@@ -201,12 +201,12 @@ static mio_b_pair_pipe ready_pipe(mio_b_registry *r, mio_token tok)
 
 static int wait_now(mio_b_poll *p, mio_b_events *ev)
 {
-	mio_b_sel *sel = mio_bind_poll_wait_begin(p);
+	mio_b_sel *sel = mio_bind_poll_wait_begin(p, ev);
 	if (sel == NULL)
 		return -mio_b_err;
 	struct timespec ts = { 1, 0 };
 	int rc = mio_poll_wait(sel->poll, ev->h, &ts);
-	mio_bind_poll_wait_end(sel);
+	mio_bind_poll_wait_end(sel, ev);
 	return rc;
 }
 
@@ -272,19 +272,27 @@ START_TEST(test_closed_poll_is_ebadf)
 END_TEST
 
 /* A wait holds the selector: the Poll can go meanwhile. */
-START_TEST(test_wait_holds_selector)
+START_TEST(test_wait_holds_selector_and_events)
 {
 	mio_b_poll *p = mio_bind_poll_new();
-	mio_b_sel *sel = mio_bind_poll_wait_begin(p);
+	mio_b_events *ev = mio_bind_events_new(4);
+	mio_b_events *ev2 = mio_bind_events_new(4);
+	mio_b_sel *sel = mio_bind_poll_wait_begin(p, ev);
 	ck_assert_ptr_nonnull(sel);
 	ck_assert_int_eq(sel->refs, 2);
+	/* The same Events cannot be filled by two waits at once. */
+	ck_assert_b_err(mio_bind_poll_wait_begin(p, ev), EBUSY);
+	mio_b_sel *sel2 = mio_bind_poll_wait_begin(p, ev2);
+	ck_assert_ptr_eq(sel2, sel);
+	mio_bind_poll_wait_end(sel2, ev2);
+	/* Another thread destroys the Poll and the Events meanwhile. */
 	mio_bind_poll_delete(p);
+	mio_bind_events_delete(ev);
 	ck_assert_int_eq(sel->refs, 1);
-	mio_b_events *ev = mio_bind_events_new(4);
 	struct timespec zero = { 0, 0 };
 	ck_assert_int_eq(mio_poll_wait(sel->poll, ev->h, &zero), 0);
-	mio_bind_poll_wait_end(sel);  /* frees it: LSan and ASan check */
-	mio_bind_events_delete(ev);
+	mio_bind_poll_wait_end(sel, ev);  /* frees both: LSan and ASan check */
+	mio_bind_events_delete(ev2);
 }
 END_TEST
 
@@ -417,7 +425,7 @@ int main(void)
 	tcase_add_test(tc, test_poll_registry_wait_events);
 	tcase_add_test(tc, test_registry_outlives_poll);
 	tcase_add_test(tc, test_closed_poll_is_ebadf);
-	tcase_add_test(tc, test_wait_holds_selector);
+	tcase_add_test(tc, test_wait_holds_selector_and_events);
 	tcase_add_test(tc, test_waker_and_close);
 	tcase_add_test(tc, test_handle_wrap_close_delete);
 	tcase_add_test(tc, test_every_allocation_fails_cleanly);

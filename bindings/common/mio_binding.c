@@ -173,19 +173,33 @@ int mio_bind_poll_fd(mio_b_poll *p)
 	return (int)mio_b_set(mio_poll_fd(p->sel->poll));
 }
 
-mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p)
+mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev)
 {
 	mio_b_sel *sel = p->sel;
 	if (sel == NULL) {
 		mio_b_err = EBADF;
 		return NULL;
 	}
+	if (ev->busy) {
+		mio_b_err = EBUSY;
+		return NULL;
+	}
+	ev->busy = 1;
 	sel->refs++;
 	return sel;
 }
 
-void mio_bind_poll_wait_end(mio_b_sel *sel)
+static void events_free(mio_b_events *e)
 {
+	mio_events_free(e->h);
+	free(e);
+}
+
+void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev)
+{
+	ev->busy = 0;
+	if (ev->dead)
+		events_free(ev);
 	mio_bind_sel_unref(sel);
 }
 
@@ -227,13 +241,17 @@ mio_b_events *mio_bind_events_new(size_t capacity)
 		free(o);
 		return NULL;
 	}
+	o->busy = 0;
+	o->dead = false;
 	return o;
 }
 
 void mio_bind_events_delete(mio_b_events *e)
 {
-	mio_events_free(e->h);
-	free(e);
+	if (e->busy)
+		e->dead = true;  /* the wait in progress frees it */
+	else
+		events_free(e);
 }
 
 void mio_bind_event_copy(mio_b_event *dst, const mio_event *e)

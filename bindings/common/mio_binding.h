@@ -113,6 +113,8 @@ typedef struct mio_b_datafrom {
 
 /* ---- Poll and Registry --------------------------------------------- */
 
+typedef struct mio_b_events mio_b_events;
+
 /* The selector, shared by the Poll object, its Registry objects and the
  * poll() calls in progress; freed when the last of them lets go. */
 typedef struct mio_b_sel {
@@ -138,11 +140,13 @@ MIO_B_API void mio_bind_poll_close(mio_b_poll *p);
 MIO_B_API mio_b_registry *mio_bind_poll_registry(mio_b_poll *p);
 MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
 
-/* A wait: begin takes a hold on the selector (NULL, EBADF if the Poll
- * is closed); the caller waits on sel->poll without any lock, then end
- * drops the hold.  Nothing between them may touch p. */
-MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p);
-MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel);
+/* A wait: begin takes a hold on the selector and on ev (NULL with
+ * mio_b_err = EBADF if the Poll is closed, EBUSY if ev is being filled by
+ * another wait); the caller waits on sel->poll into ev->h without any
+ * lock, then end drops both holds.  Between them, p may be destroyed by
+ * another thread (nothing may touch it) and ev only marked dead. */
+MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
+MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
 
 /* The C registry of r. */
 MIO_B_API mio_registry *mio_bind_registry_h(mio_b_registry *r);
@@ -151,9 +155,14 @@ MIO_B_API void mio_bind_registry_delete(mio_b_registry *r);
 
 /* ---- Events and Event ---------------------------------------------- */
 
-typedef struct mio_b_events {
+/* busy while a poll() fills it (a second concurrent poll() into the same
+ * Events is EBUSY); destroying it meanwhile (another thread) only marks it
+ * dead and the wait frees it when it returns. */
+struct mio_b_events {
 	mio_events *h;
-} mio_b_events;
+	int         busy;
+	bool        dead;
+};
 
 /* An Event is a copy (token + flags): it never points into an Events
  * buffer that the next poll() overwrites or that has been collected. */

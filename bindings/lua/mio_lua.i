@@ -61,25 +61,108 @@ static void mio_b_lua_pushbytes(lua_State *L, mio_b_bytes *b)
 }
 
 /* The iterator events:iter() returns.  Upvalues: the Events userdata (so
- * the buffer outlives the loop), its mio_events, the Event type, the next
- * index. */
+ * the buffer outlives the loop; read through it at each step, so a
+ * destroyed Events ends the loop instead of being read), the Event type,
+ * the next index. */
 static int mio_b_lua_events_next(lua_State *L)
 {
-	mio_events *ev = lua_touserdata(L, lua_upvalueindex(2));
-	swig_type_info *type = lua_touserdata(L, lua_upvalueindex(3));
-	lua_Integer i = lua_tointeger(L, lua_upvalueindex(4));
-	const mio_event *e = mio_events_get(ev, (size_t)i);
+	swig_lua_userdata *usr = lua_touserdata(L, lua_upvalueindex(1));
+	swig_type_info *type = lua_touserdata(L, lua_upvalueindex(2));
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+	mio_b_events *evs = usr ? usr->ptr : NULL;
+	const mio_event *e = evs ? mio_events_get(evs->h, (size_t)i) : NULL;
 	if (e == NULL)
 		return 0;
 	mio_b_event *copy = mio_bind_event_new(e);
 	if (copy == NULL)
 		return luaL_error(L, "out of memory");
 	lua_pushinteger(L, i + 1);
-	lua_replace(L, lua_upvalueindex(4));
+	lua_replace(L, lua_upvalueindex(3));
 	SWIG_NewPointerObj(L, copy, type, 1);
 	return 1;
 }
+
+/* __gc of every class (upvalue: the class metatable, so that only our
+ * userdata are touched): runs the destructor once and forgets the pointer,
+ * so a finalizer called by hand (debug.getmetatable(o).__gc(o)) and the
+ * collector's own call cannot free twice, and methods then see EBADF. */
+static int mio_b_lua_gc(lua_State *L)
+{
+	swig_lua_userdata *usr = lua_touserdata(L, 1);
+	if (usr == NULL || !lua_getmetatable(L, 1))
+		return 0;
+	int ours = lua_rawequal(L, -1, lua_upvalueindex(1));
+	lua_pop(L, 1);
+	if (!ours)
+		return 0;
+	void *ptr = usr->ptr;
+	int own = usr->own;
+	usr->ptr = NULL;
+	usr->own = 0;
+	if (own && ptr != NULL) {
+		swig_lua_class *clss = usr->type ? usr->type->clientdata : NULL;
+		if (clss != NULL && clss->destructor != NULL)
+			clss->destructor(ptr);
+	}
+	return 0;
+}
+
+/* t.__metatable = false, raw (t is a metatable). */
+static void mio_b_lua_lock(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	lua_pushstring(L, "__metatable");
+	lua_pushboolean(L, 0);
+	lua_rawset(L, t);
+}
+
+/* Scripts cannot reach the metatables (getmetatable returns false), so
+ * they cannot call finalizers or replace methods: the instance
+ * metatables, the class tables' metatables (which link to the instance
+ * ones) and the module's.  `module` is the module table's index. */
+static void mio_b_lua_protect(lua_State *L, int module)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL)
+			continue;
+		SWIG_Lua_get_class_metatable(L, clss->fqname);
+		if (lua_istable(L, -1)) {
+			lua_pushstring(L, "__gc");
+			lua_pushvalue(L, -2);
+			lua_pushcclosure(L, mio_b_lua_gc, 1);
+			lua_rawset(L, -3);
+			mio_b_lua_lock(L, -1);
+		}
+		lua_pop(L, 1);
+		lua_pushstring(L, clss->cls_static->name);
+		lua_rawget(L, module);
+		if (lua_istable(L, -1) && lua_getmetatable(L, -1)) {
+			mio_b_lua_lock(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	if (lua_getmetatable(L, module)) {
+		mio_b_lua_lock(L, -1);
+		lua_pop(L, 1);
+	}
+}
 %}
+
+%init %{
+	mio_b_lua_protect(L, lua_gettop(L));
+%}
+
+/* self and the object arguments: nil is a type error, a destroyed object
+ * (pointer cleared by mio_b_lua_gc) is nil, msg, EBADF. */
+%typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self, mio_b_events *events,
+	mio_b_registry *registry {
+	if (!SWIG_IsOK(SWIG_ConvertPtr(L, $input, (void **)&$1, $descriptor, $disown)))
+		SWIG_fail_ptr("$symname", $argnum, $descriptor);
+	if ($1 == NULL)
+		MIO_B_RAISE(EBADF);
+}
 
 /* ---- integers ----------------------------------------------------- */
 
@@ -276,9 +359,9 @@ MIO_B_LUA_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagra
 /* for ev in events:iter() do ... end */
 %typemap(out) mio_b_evlist {
 	lua_pushvalue(L, 1);
-	lua_pushlightuserdata(L, $1.ev);
 	lua_pushlightuserdata(L, $descriptor(mio_b_event *));
 	lua_pushinteger(L, 0);
-	lua_pushcclosure(L, mio_b_lua_events_next, 4);
+	lua_pushcclosure(L, mio_b_lua_events_next, 3);
+	(void)$1;
 	SWIG_arg++;
 }

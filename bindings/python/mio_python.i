@@ -140,6 +140,15 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 	return 0;
 }
 
+/* The struct behind o is gone (its destructor ran): forget the pointer,
+ * so methods see NULL (EBADF) and the collector does not free it again. */
+static void mio_b_py_forget(PyObject *o)
+{
+	SwigPyObject *sobj = SWIG_Python_GetSwigThis(o);
+	if (sobj != NULL)
+		sobj->ptr = NULL;
+}
+
 static PyObject *mio_b_py_addr(const mio_b_addr *a)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -246,6 +255,26 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 %}
 
 /* ---- arguments ---------------------------------------------------- */
+
+/* self and the object arguments: None is a TypeError, a destroyed object
+ * is EBADF.  In a destructor ($disown), the pointer is cleared in the
+ * Python object, so obj.__swig_destroy__(obj) then obj.method() is EBADF
+ * and not a use-after-free, and the collector skips it (own is cleared). */
+%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0),
+			mio_b_events *events (void *argp = 0, int res = 0),
+			mio_b_registry *registry (void *argp = 0, int res = 0) {
+	if ($input == Py_None)
+		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
+	res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
+	if (!SWIG_IsOK(res)) {
+		%argument_fail(res, "$type", $symname, $argnum);
+	}
+	if (argp == NULL)
+		MIO_B_RAISE(EBADF);
+	$1 = ($ltype)argp;
+	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0)
+		mio_b_py_forget($input);
+}
 
 %typemap(in) mio_token {
 	if (!PyLong_Check($input))

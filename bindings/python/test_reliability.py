@@ -23,5 +23,112 @@ class TestReliability(unittest.TestCase):
                     getattr(mio, name)()
 
 
+def one_of_each(tmpdir):
+    """A live object of every class, with the method to call on it."""
+    poll = mio.Poll()
+    reg = poll.registry()
+    events = mio.Events(4)
+    waker = mio.Waker(reg, 1)
+    waker.wake()
+    poll.poll(events, 1.0)
+    event = events.get(0)
+    lst = mio.TcpListener.bind(("127.0.0.1", 0))
+    tcp = mio.TcpStream.connect(lst.local_addr())
+    udp = mio.UdpSocket.bind(("127.0.0.1", 0))
+    ul = mio.UnixListener.bind(os.path.join(tmpdir, "l"))
+    us, us2 = mio.UnixStream.pair()
+    ud, ud2 = mio.UnixDatagram.pair()
+    tx, rx = mio.pipe()
+    return [
+        (poll, lambda o: o.poll(events, 0)), (reg, lambda o: o.register(rx, 1, mio.READABLE)),
+        (events, lambda o: o.len()), (event, lambda o: o.token()),
+        (waker, lambda o: o.wake()), (lst, lambda o: o.accept()),
+        (tcp, lambda o: o.read(1)), (udp, lambda o: o.recv_from(1)),
+        (ul, lambda o: o.accept()), (us, lambda o: o.write(b"x")),
+        (ud, lambda o: o.send(b"x")), (tx, lambda o: o.write(b"x")),
+        (rx, lambda o: o.read(1)), (us2, lambda o: o.fileno()), (ud2, lambda o: o.fileno()),
+    ]
+
+
+class TestDestroyed(unittest.TestCase):
+    def setUp(self):
+        import tempfile
+        self.tmp = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_f02_swig_destroy_then_use(self):
+        # obj.__swig_destroy__(obj) freed the struct and left the object
+        # pointing at it: the next method was a use-after-free, the
+        # collector's destructor a double free.
+        for obj, use in one_of_each(self.tmp.name):
+            with self.subTest(cls=type(obj).__name__):
+                obj.__swig_destroy__(obj)
+                with self.assertRaises(OSError) as cm:
+                    use(obj)
+                self.assertEqual(cm.exception.errno, errno.EBADF)
+                with self.assertRaises(OSError) as cm:
+                    obj.__swig_destroy__(obj)  # twice: EBADF, no double free
+                self.assertEqual(cm.exception.errno, errno.EBADF)
+        gc.collect()
+
+    def test_f02_destroyed_object_as_argument(self):
+        poll = mio.Poll()
+        reg = poll.registry()
+        events = mio.Events(4)
+        events.__swig_destroy__(events)
+        with self.assertRaises(OSError) as cm:
+            poll.poll(events, 0)
+        self.assertEqual(cm.exception.errno, errno.EBADF)
+        reg.__swig_destroy__(reg)
+        with self.assertRaises(OSError) as cm:
+            mio.Waker(reg, 1)
+        self.assertEqual(cm.exception.errno, errno.EBADF)
+        with self.assertRaises(TypeError):
+            poll.poll(None, 0)
+        poll.close()
+
+    def test_f02_events_destroyed_during_poll_in_thread(self):
+        # poll() drops the GIL: another thread destroying the Events it
+        # fills must not free the buffer under the kernel's feet.
+        import threading
+        poll = mio.Poll()
+        events = mio.Events(4)
+        waker = mio.Waker(poll.registry(), 3)
+        started = threading.Event()
+
+        def destroy():
+            started.wait()
+            import time
+            time.sleep(0.05)
+            events.__swig_destroy__(events)
+            waker.wake()
+
+        t = threading.Thread(target=destroy)
+        t.start()
+        started.set()
+        self.assertEqual(poll.poll(events, 10.0), 1)
+        t.join()
+        with self.assertRaises(OSError) as cm:
+            events.len()
+        self.assertEqual(cm.exception.errno, errno.EBADF)
+
+    def test_f02_same_events_two_polls_is_ebusy(self):
+        import threading
+        import time
+        poll = mio.Poll()
+        events = mio.Events(4)
+        waker = mio.Waker(poll.registry(), 3)
+        t = threading.Thread(target=lambda: poll.poll(events, 10.0))
+        t.start()
+        time.sleep(0.1)
+        with self.assertRaises(OSError) as cm:
+            poll.poll(events, 0)
+        self.assertEqual(cm.exception.errno, errno.EBUSY)
+        waker.wake()
+        t.join()
+
+
 if __name__ == "__main__":
     unittest.main()
