@@ -128,6 +128,9 @@ START_TEST(test_unaddr_path_abstract_and_limits)
 	ck_assert_int_eq(mio_b_unaddr("\0a\0b", 4, &un, &len), 0);
 	ck_assert_int_eq(len, off + 4);
 	ck_assert_mem_eq(un.sun_path, "\0a\0b", 4);
+	/* "" is unnamed: family only, so bind autobinds (finding 5). */
+	ck_assert_int_eq(mio_b_unaddr("", 0, &un, &len), 0);
+	ck_assert_int_eq(len, off);
 	/* A path with a NUL inside would be cut short by the kernel. */
 	ck_assert_int_eq(mio_b_unaddr("/tmp/x\0y", 8, &un, &len), -EINVAL);
 	char big[sizeof(un.sun_path) + 1];
@@ -141,6 +144,26 @@ START_TEST(test_unaddr_path_abstract_and_limits)
 END_TEST
 
 /* ---- scratch buffer ------------------------------------------------ */
+
+/* The unnamed address really autobinds, any number of times. */
+START_TEST(test_unaddr_empty_autobinds)
+{
+	struct sockaddr_un un;
+	socklen_t len;
+	mio_unix_datagram *d[2] = { NULL, NULL };
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(mio_b_unaddr("", 0, &un, &len), 0);
+		ck_assert_int_eq(mio_unix_datagram_bind_addr(&un, len, &d[i]), 0);
+		len = sizeof(un);
+		ck_assert_int_eq(mio_unix_datagram_local_addr(d[i], &un, &len), 0);
+		/* Linux: "\0" and five hex digits. */
+		ck_assert_int_eq(len, offsetof(struct sockaddr_un, sun_path) + 6);
+		ck_assert_int_eq(un.sun_path[0], '\0');
+	}
+	mio_unix_datagram_free(d[0]);
+	mio_unix_datagram_free(d[1]);
+}
+END_TEST
 
 START_TEST(test_buf_scratch_then_heap)
 {
@@ -418,6 +441,7 @@ int main(void)
 	tcase_add_test(tc, test_addr_un_clamps_and_fails);
 	tcase_add_test(tc, test_inet_pton4);
 	tcase_add_test(tc, test_unaddr_path_abstract_and_limits);
+	tcase_add_test(tc, test_unaddr_empty_autobinds);
 	tcase_add_test(tc, test_buf_scratch_then_heap);
 	tcase_add_test(tc, test_buf_heap_enomem);
 	suite_add_tcase(s, tc);

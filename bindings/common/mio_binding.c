@@ -73,7 +73,10 @@ int mio_b_unaddr(const char *s, size_t n, struct sockaddr_un *un, socklen_t *len
 		return -EINVAL;
 	if (n > 0)
 		memcpy(un->sun_path, s, n);
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 0 : 1));
+	/* "" is the unnamed address, as for C's mio_unix_*_bind(""): no NUL
+	 * counted, so bind autobinds and connect fails (-EINVAL).  Counting
+	 * the NUL made it the abstract name "\0", one per host. */
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract || n == 0 ? 0 : 1));
 	return 0;
 }
 

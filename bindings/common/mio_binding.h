@@ -78,9 +78,10 @@ MIO_B_API mio_b_addr mio_b_addr_un(int rc, const struct sockaddr_un *un, socklen
 /* A dotted quad (NULL or "" for INADDR_ANY): 0 or -EINVAL. */
 MIO_B_API int mio_b_inet_pton4(const char *s, struct in_addr *out);
 
-/* The n bytes at s (not NUL-terminated) as a Unix address: a leading
- * NUL makes an abstract name of exactly n bytes; otherwise a path, which
- * must not contain a NUL.  0, -EINVAL or -ENAMETOOLONG. */
+/* The n bytes at s (not NUL-terminated) as a Unix address: "" is the
+ * unnamed address (bind autobinds); a leading NUL makes an abstract name
+ * of exactly n bytes; otherwise a path, which must not contain a NUL.
+ * 0, -EINVAL or -ENAMETOOLONG. */
 MIO_B_API int mio_b_unaddr(const char *s, size_t n, struct sockaddr_un *un, socklen_t *len);
 
 /* ---- bytes read ---------------------------------------------------- */

@@ -116,6 +116,55 @@ static void mio_b_lua_lock(lua_State *L, int t)
 	lua_rawset(L, t);
 }
 
+/* The __call of a class table: SWIG's own proxy keeps one result, so a
+ * failed constructor gave a bare nil instead of nil, message, errno.
+ * Upvalue: the real constructor wrapper. */
+static int mio_b_lua_call_ctor(lua_State *L)
+{
+	lua_CFunction ctor = lua_tocfunction(L, lua_upvalueindex(1));
+	lua_remove(L, 1);  /* the class table */
+	return ctor(L);
+}
+
+/* Sets module[name]'s __call to ctor with all its results. */
+static void mio_b_lua_ctor(lua_State *L, int module, const char *name, lua_CFunction ctor)
+{
+	lua_pushstring(L, name);
+	lua_rawget(L, module);
+	if (!lua_istable(L, -1) || !lua_getmetatable(L, -1))
+		luaL_error(L, "mio: no class table %s", name);
+	lua_pushstring(L, "__call");
+	lua_pushcfunction(L, ctor);
+	lua_pushcclosure(L, mio_b_lua_call_ctor, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 2);
+}
+
+/* Every class with a constructor must have had mio_b_lua_ctor: a class
+ * table whose __call is still SWIG's proxy fails the module load, so a
+ * new constructor cannot silently lose its error values. */
+static void mio_b_lua_check_ctors(lua_State *L, int module)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL || clss->constructor == NULL)
+			continue;
+		lua_pushstring(L, clss->cls_static->name);
+		lua_rawget(L, module);
+		int ok = 0;
+		if (lua_istable(L, -1) && lua_getmetatable(L, -1)) {
+			lua_pushstring(L, "__call");
+			lua_rawget(L, -2);
+			ok = lua_tocfunction(L, -1) == mio_b_lua_call_ctor;
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		if (!ok)
+			luaL_error(L, "mio: constructor of %s not wrapped (mio_lua.i %%init)",
+				   clss->cls_static->name);
+	}
+}
+
 /* Scripts cannot reach the metatables (getmetatable returns false), so
  * they cannot call finalizers or replace methods: the instance
  * metatables, the class tables' metatables (which link to the instance
@@ -151,6 +200,10 @@ static void mio_b_lua_protect(lua_State *L, int module)
 %}
 
 %init %{
+	mio_b_lua_ctor(L, lua_gettop(L), "Poll", _wrap_new_Poll);
+	mio_b_lua_ctor(L, lua_gettop(L), "Events", _wrap_new_Events);
+	mio_b_lua_ctor(L, lua_gettop(L), "Waker", _wrap_new_Waker);
+	mio_b_lua_check_ctors(L, lua_gettop(L));
 	mio_b_lua_protect(L, lua_gettop(L));
 %}
 
@@ -166,18 +219,74 @@ static void mio_b_lua_protect(lua_State *L, int module)
 
 /* ---- integers ----------------------------------------------------- */
 
-%typemap(in, checkfn="mio_b_lua_isint") int, long, unsigned int, size_t, uint32_t, mio_interest
-	"$1 = ($1_ltype)lua_tointeger(L, $input);"
+/* Every integer parameter, whatever its C type, goes through one typemap
+ * that checks the Lua integer fits the type: a bare cast made
+ * from_fd(2^32 + fd) adopt fd and set_ttl(2^32 + 64) set 64.  The bounds
+ * come from _Generic over the parameter's type with no default, so a C
+ * integer type this list forgets does not compile. */
+%{
+#define MIO_B_INT_MIN(x) _Generic((x),                                      \
+	signed char: (lua_Integer)SCHAR_MIN, short: (lua_Integer)SHRT_MIN,    \
+	int: (lua_Integer)INT_MIN, long: (lua_Integer)LONG_MIN,               \
+	long long: (lua_Integer)LLONG_MIN, char: (lua_Integer)CHAR_MIN,       \
+	unsigned char: (lua_Integer)0, unsigned short: (lua_Integer)0,        \
+	unsigned int: (lua_Integer)0, unsigned long: (lua_Integer)0,          \
+	unsigned long long: (lua_Integer)0)
+#define MIO_B_INT_MAX(x) _Generic((x),                                      \
+	signed char: (lua_Unsigned)SCHAR_MAX, short: (lua_Unsigned)SHRT_MAX,  \
+	int: (lua_Unsigned)INT_MAX, long: (lua_Unsigned)LONG_MAX,             \
+	long long: (lua_Unsigned)LLONG_MAX, char: (lua_Unsigned)CHAR_MAX,     \
+	unsigned char: (lua_Unsigned)UCHAR_MAX,                               \
+	unsigned short: (lua_Unsigned)USHRT_MAX,                              \
+	unsigned int: (lua_Unsigned)UINT_MAX,                                 \
+	unsigned long: (lua_Unsigned)ULONG_MAX,                               \
+	unsigned long long: (lua_Unsigned)ULLONG_MAX)
+
+static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
+{
+	return v >= lo && (v < 0 || (lua_Unsigned)v <= hi);
+}
+
+/* An out-of-range integer is an argument error, as a non-integer is
+ * (Python raises OverflowError the same way). */
+#define MIO_B_LUA_INT_IN(v, x, symname, argnum)                             \
+	do {                                                                \
+		if (!mio_b_lua_inrange((v), MIO_B_INT_MIN(x), MIO_B_INT_MAX(x))) { \
+			lua_pushfstring(L, "Error in %s (arg %d), integer %I out of range", \
+					symname, argnum, (LUAI_UACINT)(v));         \
+			SWIG_fail;                                          \
+		}                                                           \
+	} while (0)
+%}
+
+%typemap(in, checkfn="mio_b_lua_isint") signed char, unsigned char, short, unsigned short,
+	int, unsigned int, long, unsigned long, long long, unsigned long long,
+	size_t, ssize_t, socklen_t, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t,
+	int64_t, uint64_t, mio_interest {
+	lua_Integer v = lua_tointeger(L, $input);
+	MIO_B_LUA_INT_IN(v, $1, "$symname", $argnum);
+	$1 = ($1_ltype)v;
+}
 %typemap(out) int, long, unsigned int, size_t, uint32_t
 	"lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
 
-%typemap(in, checkfn="mio_b_lua_isint") mio_token
-	"$1 = (mio_token)(lua_Unsigned)lua_tointeger(L, $input);"
+/* Tokens are pointer-sized and take the full unsigned range: on 64-bit,
+ * 2^63 + 5 is math.mininteger + 5. */
+%typemap(in, checkfn="mio_b_lua_isint") mio_token {
+	lua_Unsigned u = (lua_Unsigned)lua_tointeger(L, $input);
+	if (sizeof(mio_token) < sizeof(lua_Unsigned) && u > (lua_Unsigned)UINTPTR_MAX) {
+		lua_pushfstring(L, "Error in %s (arg %d), token out of range", "$symname", $argnum);
+		SWIG_fail;
+	}
+	$1 = (mio_token)u;
+}
 %typemap(out) mio_token "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
 
 %typemap(in) int SOURCE {
 	if (mio_b_lua_isint(L, $input)) {
-		$1 = (int)lua_tointeger(L, $input);
+		lua_Integer v = lua_tointeger(L, $input);
+		MIO_B_LUA_INT_IN(v, $1, "$symname", $argnum);
+		$1 = (int)v;
 	} else {
 		int t = lua_type(L, $input);
 		if (t != LUA_TUSERDATA && t != LUA_TTABLE)
@@ -187,11 +296,12 @@ static void mio_b_lua_protect(lua_State *L, int module)
 			SWIG_fail_arg("$symname", $argnum, "fd or object with fileno()");
 		lua_pushvalue(L, $input);
 		lua_call(L, 1, 1);
-		if (!mio_b_lua_isint(L, -1)) {
+		lua_Integer v = lua_tointeger(L, -1);
+		if (!mio_b_lua_isint(L, -1) || !mio_b_lua_inrange(v, INT_MIN, INT_MAX)) {
 			lua_pop(L, 1);
-			MIO_B_RAISE(EBADF);
+			MIO_B_RAISE(EBADF);  /* fileno() gave no fd */
 		}
-		$1 = (int)lua_tointeger(L, -1);
+		$1 = (int)v;
 		lua_pop(L, 1);
 	}
 }

@@ -108,6 +108,142 @@ test("f02_gc_events_during_iteration", function()
 	assert(select(3, p:poll(ev, 0)) == EBADF)
 end)
 
+-- true if f(...) raised or returned nil, msg, EINVAL
+local function rejected(f, ...)
+	local ok, v, msg, e = pcall(f, ...)
+	if not ok then return true end
+	return v == nil and type(msg) == "string" and e == EINVAL
+end
+
+test("f03_integer_ranges", function()
+	local big = 1 << 32
+	local p = assert(mio.Poll())
+	local reg = p:registry()
+	local a, b = mio.UnixStream.pair()
+	local fd = a:fileno()
+	-- from_fd(2^32 + fd) adopted fd, and closed it when collected.
+	assert(rejected(mio.TcpStream.from_fd, big + fd))
+	assert(rejected(mio.UnixStream.from_fd, big + fd))
+	assert(rejected(mio.Sender.from_fd, -big + fd))
+	collectgarbage()
+	collectgarbage()
+	assert(a:write("still mine") == 10 and b:read(64) == "still mine")
+	-- register(2^32 + fd) registered fd; interests 2^32 + 1 were READABLE.
+	assert(rejected(reg.register, reg, big + fd, 1, mio.READABLE))
+	assert(rejected(reg.register, reg, a, 1, big + mio.READABLE))
+	assert(rejected(reg.register, reg, a, 1, -1))
+	assert(reg:register(a, 1, mio.READABLE))
+	assert(rejected(reg.reregister, reg, a, 1, big + mio.WRITABLE))
+	assert(rejected(reg.deregister, reg, big + fd))
+	assert(reg:deregister(a))
+	-- fileno() returning something that is no fd
+	local fake = setmetatable({}, { __index = { fileno = function() return big + fd end } })
+	local v, _, e = reg:register(fake, 1, mio.READABLE)
+	assert(v == nil and e == EBADF)
+	-- shutdown(2^32 + 1) was SHUT_WR.
+	assert(rejected(a.shutdown, a, big + mio.SHUT_WR))
+	assert(a:write("x") == 1 and b:read(1) == "x")
+	-- sizes and indexes
+	assert(rejected(b.read, b, -1))
+	assert(rejected(mio.Events, -1))
+	local ev = assert(mio.Events(2))
+	assert(rejected(ev.get, ev, -1))
+	-- ttl and other uint32_t options
+	local udp = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local ttl0 = udp:ttl()
+	assert(rejected(udp.set_ttl, udp, big + 64))
+	assert(rejected(udp.set_ttl, udp, -1))
+	assert(udp:ttl() == ttl0)
+	assert(rejected(udp.set_multicast_ttl_v4, udp, big + 1))
+	assert(rejected(udp.join_multicast_v6, udp, "ff02::1", big + 1))
+	local l = assert(mio.TcpListener.bind("127.0.0.1:0"))
+	assert(rejected(l.set_ttl, l, big))
+	-- still fine in range
+	assert(udp:set_ttl(64) and udp:ttl() == 64)
+	-- floats with an exact integer value are integers; others are not
+	assert(udp:set_ttl(65.0) and udp:ttl() == 65)
+	assert(rejected(udp.set_ttl, udp, 65.5))
+	assert(rejected(udp.set_ttl, udp, 2.0^40))
+	a:close(); b:close(); p:close()
+end)
+
+test("f04_scratch_vs_finalizers", function()
+	-- Finalizers run inside allocations: one that reads another mio
+	-- socket must not change what a read already returned.  Lua copies a
+	-- string before it may collect, and the typemaps push the bytes
+	-- before anything else; this holds it across many GC points.
+	local a, b = mio.UnixStream.pair()
+	local x, y = mio.UnixDatagram.pair()
+	local u = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local v = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	local p = assert(mio.Poll())
+	local ev = assert(mio.Events(4))
+	assert(p:registry():register(v, 1, mio.READABLE))
+	collectgarbage("incremental", 100, 100)
+	for i = 1, 300 do
+		b:write("BBBBBBBB")
+		for _ = 1, 20 do
+			setmetatable({}, { __gc = function() a:read(64) end })
+		end
+		assert(x:send("AAAAAAAA") == 8)
+		local d, addr = y:recv_from(64)
+		assert(d == "AAAAAAAA", d)
+		assert(u:send_to("AAAAAAAA", v:local_addr()) == 8)
+		p:poll(ev, 1)
+		local d2 = v:recv_from(64)
+		assert(d2 == "AAAAAAAA", d2)
+		assert(x:send("AAAAAAAA") == 8)
+		assert(y:recv(64) == "AAAAAAAA")
+		a:read(64)
+	end
+	collectgarbage("incremental")
+	collectgarbage()
+end)
+
+test("f05_unix_empty_address_is_unnamed", function()
+	-- "" bound the abstract name "\0": a second bind("") failed EADDRINUSE.
+	for _, cls in ipairs{ mio.UnixListener, mio.UnixDatagram } do
+		local a = assert(cls.bind(""))
+		local b = assert(cls.bind(""))
+		for _, s in ipairs{ a, b } do
+			local name = s:local_addr()
+			assert(#name == 6 and name:sub(1, 1) == "\0", ("%q"):format(name))
+		end
+		assert(a:local_addr() ~= b:local_addr())
+		a:close(); b:close()
+	end
+	local v, _, e = mio.UnixStream.connect("")
+	assert(v == nil and e == EINVAL)
+	local d = assert(mio.UnixDatagram.unbound())
+	v, _, e = d:connect("")
+	assert(v == nil and e == EINVAL)
+end)
+
+test("f08_constructors_return_errors", function()
+	-- mio.Events(0) gave a bare nil: the class table's __call kept one
+	-- result of nil, message, errno.
+	local v, msg, e = mio.Events(0)
+	assert(v == nil and type(msg) == "string" and e == EINVAL, tostring(msg))
+	v, msg, e = mio.Events(math.maxinteger)
+	assert(v == nil and type(msg) == "string" and e == ENOMEM, tostring(msg))
+	-- Poll() out of descriptors, in a child with a tiny fd limit.
+	local lua = arg and arg[-1] or "lua5.4"
+	local f = io.popen("ulimit -n 8; " .. lua .. [[ -e '
+		local mio = require "mio"
+		local keep = {}
+		for i = 1, 20 do
+			local p, msg, e = mio.Poll()
+			if p == nil then print(type(msg), e) os.exit(0) end
+			keep[i] = p
+		end
+		print("no failure")']])
+	local out = f:read("a")
+	f:close()
+	assert(out:match("^string%s+24") , "Poll() at EMFILE printed: " .. out)
+	-- and a success is one value, the object
+	assert(select("#", mio.Events(1)) == 1)
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

@@ -180,6 +180,8 @@ static PyObject *mio_b_py_addr(const mio_b_addr *a)
 	}
 }
 
+/* Runs no Python code (bytes are not tracked by the cyclic GC), so it is
+ * safe right after a read into the scratch buffer. */
 static PyObject *mio_b_py_bytes(mio_b_bytes *b)
 {
 	PyObject *o = PyBytes_FromStringAndSize(b->p, (Py_ssize_t)b->n);
@@ -407,8 +409,13 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		SWIG_fail;
 }
 
+/* The bytes are copied out of the scratch buffer FIRST, in a statement of
+ * their own: building the address allocates a tuple, which may run the
+ * cyclic GC and a __del__ that reads another socket into the same
+ * scratch buffer (mio_binding.h, "the scratch-buffer rule"). */
 %typemap(out) mio_b_datafrom {
-	$result = mio_b_py_pair(mio_b_py_bytes(&$1.data), mio_b_py_addr(&$1.addr));
+	PyObject *data = mio_b_py_bytes(&$1.data);
+	$result = mio_b_py_pair(data, data != NULL ? mio_b_py_addr(&$1.addr) : NULL);
 	if ($result == NULL)
 		SWIG_fail;
 }

@@ -23,6 +23,118 @@ class TestReliability(unittest.TestCase):
                     getattr(mio, name)()
 
 
+def scratch_race(test, recv, feed):
+    """recv() must return what feed() sent, even when the cyclic GC runs a
+    __del__ that reads another mio socket while recv() builds its result.
+    The collection point is walked over every allocation of the call by
+    allocating j objects between the garbage and the call."""
+    a, b = mio.UnixStream.pair()
+
+    class Evil:
+        def __del__(self):
+            try:
+                a.read(64)
+            except OSError:
+                pass
+
+    threshold = 50
+    old = gc.get_threshold()
+    try:
+        for j in range(threshold + 5):
+            feed(b"A" * 8)
+            b.write(b"B" * 8)
+            drain = [(i, i) for i in range(2100)]  # no free 2-tuples
+            gc.collect()
+            gc.set_threshold(threshold)
+            x = Evil()
+            x.me = x
+            del x
+            keep = [[] for _ in range(j)]
+            try:
+                data = recv()
+            finally:
+                gc.set_threshold(*old)
+            test.assertEqual(data, b"A" * 8, "allocation %d" % j)
+            try:
+                a.read(64)
+            except OSError:
+                pass
+            del drain, keep
+    finally:
+        gc.set_threshold(*old)
+        a.close()
+        b.close()
+
+
+def wait_readable(sock):
+    poll = mio.Poll()
+    events = mio.Events(4)
+    poll.registry().register(sock, 1, mio.READABLE)
+    poll.poll(events, 2.0)
+    poll.registry().deregister(sock)
+    poll.close()
+
+
+class TestScratch(unittest.TestCase):
+    def test_f04_recv_from_scratch_gc(self):
+        u = mio.UdpSocket.bind(("127.0.0.1", 0))
+        v = mio.UdpSocket.bind(("127.0.0.1", 0))
+
+        def feed(data):
+            u.send_to(data, v.local_addr())
+            wait_readable(v)
+        scratch_race(self, lambda: v.recv_from(64)[0], feed)
+
+    def test_f04_peek_from_scratch_gc(self):
+        u = mio.UdpSocket.bind(("127.0.0.1", 0))
+        v = mio.UdpSocket.bind(("127.0.0.1", 0))
+
+        def feed(data):
+            u.send_to(data, v.local_addr())
+            wait_readable(v)
+
+        def recv():
+            data = v.peek_from(64)[0]
+            v.recv(64)
+            return data
+        scratch_race(self, recv, feed)
+
+    def test_f04_unix_datagram_recv_from_scratch_gc(self):
+        x, y = mio.UnixDatagram.pair()
+        scratch_race(self, lambda: y.recv_from(64)[0], x.send)
+
+    def test_f04_read_and_recv_scratch_gc(self):
+        x, y = mio.UnixStream.pair()
+        scratch_race(self, lambda: y.read(64), x.write)
+        tx, rx = mio.pipe()
+        scratch_race(self, lambda: rx.read(64), tx.write)
+
+
+class TestUnixUnnamed(unittest.TestCase):
+    def test_f05_unix_empty_address_is_unnamed(self):
+        # '' bound the abstract name "\0": one per host, the second
+        # bind('') anywhere failed with EADDRINUSE.
+        for cls in (mio.UnixListener, mio.UnixDatagram):
+            with self.subTest(cls=cls.__name__):
+                a = cls.bind("")
+                b = cls.bind("")
+                for s in (a, b):
+                    name = s.local_addr()
+                    self.assertIsInstance(name, bytes)  # autobind: abstract
+                    self.assertEqual(len(name), 6)
+                    self.assertEqual(name[:1], b"\0")
+                self.assertNotEqual(a.local_addr(), b.local_addr())
+                a.close()
+                b.close()
+        with self.assertRaises(OSError) as cm:
+            mio.UnixStream.connect("")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+        d = mio.UnixDatagram.unbound()
+        with self.assertRaises(OSError) as cm:
+            d.connect("")
+        self.assertEqual(cm.exception.errno, errno.EINVAL)
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
