@@ -245,10 +245,20 @@ action("new_registry", 1, function()
 	S.regs[#S.regs + 1] = { o = ok("registry()", r), poll = p }
 end)
 
+action("close_registry", 1, function()
+	-- finding 15: Registry:close(); that object fails EBADF, the rest go on
+	local g = pick(S.regs)
+	if not g or not g.o.close then return end
+	local r = call(g.o.close, g.o)
+	if not (r[1] and r[2] ~= nil) then fails("Registry:close()", r, EBADF) end
+	g.closed = true
+end)
+
 action("clone_registry", 1, function()
 	local g = pick(S.regs)
 	if not g then return end
 	local r = call(g.o.try_clone, g.o)
+	if g.closed then return fails("try_clone() of a closed Registry", r, EBADF) end
 	if g.poll.closed and not SKIP.closedpoll then
 		return fails("try_clone() of a closed Poll's registry", r, EBADF)
 	end
@@ -258,6 +268,7 @@ end)
 
 local function new_waker(g, token)
 	local r = call(mio.Waker, g.o, token)
+	if g.closed then return fails("Waker(closed Registry)", r, EBADF) end
 	if g.poll.closed then
 		if not SKIP.closedpoll then fails("Waker(closed Poll's registry)", r, EBADF) end
 		return
@@ -348,6 +359,7 @@ end)
 
 -- Registry ------------------------------------------------------------------
 local function reg_judge(g, what, r, judge)
+	if g.closed then return fails(what .. " on a closed Registry", r, EBADF) end
 	if g.poll.closed then
 		if not SKIP.closedpoll then fails(what .. " on a closed Poll's registry", r, EBADF) end
 		return
@@ -400,7 +412,7 @@ action("deregister", 2, function()
 end)
 
 action("register_bad_interests", 2, function()
-	local g = pick(S.regs, function(g) return not g.poll.closed end)
+	local g = pick(S.regs, function(g) return not g.poll.closed and not g.closed end)
 	local s = pick(S.socks, function(s) return not dead(s) end)
 	if not g or not s then return end
 	local v = oneof(0, 0x20, 0xFFFFFFFF, mio.AIO, mio.LIO | 1, -1, 2 ^ 32 + 1, (1 << 32) + 1,
@@ -420,7 +432,7 @@ action("register_bad_interests", 2, function()
 end)
 
 action("register_bad_source", 2, function()
-	local g = pick(S.regs, function(g) return not g.poll.closed end)
+	local g = pick(S.regs, function(g) return not g.poll.closed and not g.closed end)
 	local s = pick(S.socks, function(s) return not dead(s) end)
 	if not g then return end
 	local which = oneof("register", "reregister", "deregister")

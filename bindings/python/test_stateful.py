@@ -165,7 +165,7 @@ class RegM:
         self.o = o
         self.poll = poll
         self.clone = clone
-        self.destroyed = False
+        self.destroyed = False    # __swig_destroy__, or Registry.close()
 
 
 class WakerM:
@@ -496,7 +496,7 @@ class MioMachine(RuleBasedStateMachine):
     def reg_expect(self, g, what, r, fd, ok_fn):
         """Common outcome of register/reregister/deregister on g."""
         if g.destroyed:
-            fails(r, what + " on a destroyed Registry", OSError, errno.EBADF)
+            fails(r, what + " on a destroyed or closed Registry", OSError, errno.EBADF)
         elif g.poll.closed:
             fails(r, what + " on a closed poll's registry", OSError, errno.EBADF)
         else:
@@ -1257,6 +1257,18 @@ class MioMachine(RuleBasedStateMachine):
                     except OSError as e:
                         assert e.errno == errno.EBADF
         fails(call(p.o.fileno), "fileno() of a closed Poll", OSError, errno.EBADF)
+
+    @rule(i=IDX)
+    def close_registry(self, i):
+        """finding 15: Registry.close(); that object fails EBADF, the poll
+        and its other registries go on."""
+        g = self.pick(self.regs, i)
+        if g is None or not hasattr(g.o, "close"):
+            return
+        r = call(g.o.close)
+        if r[0] == "exc":
+            fails(r, "Registry.close()", OSError, errno.EBADF)
+        g.destroyed = True
 
     @rule(i=IDX)
     def drop_registry(self, i):
