@@ -161,23 +161,47 @@ struct mio_b_waker {};
 %extend mio_b_poll {
 	mio_b_poll() { return mio_bind_poll_new(); }
 	~mio_b_poll() { mio_bind_poll_delete($self); }
-	/* Drops this object's hold; Registry objects and a poll() running in
-	 * another thread keep the selector until they are done. */
+	/* Closes the selector: its Registry objects fail EBADF from now on; a
+	 * poll() running in another thread returns first (the fd is closed
+	 * when it does).  Collecting the Poll object without close() leaves
+	 * its Registry objects working. */
 	mio_b_ok close()
 	{
 		mio_bind_poll_close($self);
 		return 0;
 	}
+	/* Waits for events.  Interrupted by a signal: MIO_B_EINTR_RETRY says
+	 * whether to wait again for the time left (Python, PEP 475: yes if
+	 * the handlers returned, else their exception) or to fail EINTR
+	 * (Lua).  The deadline costs a clock read only for a timeout > 0. */
 	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
 	{
 		mio_b_sel *sel = mio_bind_poll_wait_begin($self, events);
+		const struct timespec *t = TIMEOUT;
+		struct timespec deadline, left;
+		int timed = t != NULL && (t->tv_sec != 0 || t->tv_nsec != 0);
 		int rc;
 		if (sel == NULL)
 			return -1;
-		MIO_B_BLOCKING_BEGIN
-		rc = mio_poll_wait(sel->poll, events->h, TIMEOUT);
-		MIO_B_BLOCKING_END
+		if (timed)
+			mio_bind_deadline(&deadline, t);
+		for (;;) {
+			MIO_B_BLOCKING_BEGIN
+			rc = mio_poll_wait(sel->poll, events->h, t);
+			MIO_B_BLOCKING_END
+			if (rc != -EINTR || !MIO_B_EINTR_RETRY)
+				break;
+			if (timed) {
+				if (!mio_bind_time_left(&deadline, &left)) {
+					rc = 0;
+					break;
+				}
+				t = &left;
+			}
+		}
 		mio_bind_poll_wait_end(sel, events);
+		if (mio_b_err == MIO_B_PENDING)
+			return -1;
 		return (int)mio_b_set(rc);
 	}
 	mio_b_registry *registry() { return mio_bind_poll_registry($self); }
@@ -188,19 +212,32 @@ struct mio_b_waker {};
 	~mio_b_registry() { mio_bind_registry_delete($self); }
 	mio_b_ok register_(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_register(mio_bind_registry_h($self),
-							    SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_register(h, SOURCE, token, interests));
 	}
 	mio_b_ok reregister(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_reregister(mio_bind_registry_h($self),
-							      SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_reregister(h, SOURCE, token, interests));
 	}
 	mio_b_ok deregister(int SOURCE)
 	{
-		return (int)mio_b_set(mio_registry_deregister(mio_bind_registry_h($self), SOURCE));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_deregister(h, SOURCE));
 	}
 	mio_b_registry *try_clone() { return mio_bind_registry_try_clone($self); }
+	/* Drops this object's hold on the selector; EBADF from now on. */
+	mio_b_ok close()
+	{
+		mio_bind_registry_close($self);
+		return 0;
+	}
 }
 
 %extend mio_b_events {
@@ -737,8 +774,26 @@ MIO_B_WRITE(unix_datagram, send)
 %rename(Receiver) mio_b_pipe_receiver;
 
 MIO_B_COMMON(pipe_sender)
-MIO_B_WRITE(pipe_sender, write)
-MIO_B_WRITEV(pipe_sender)
+
+/* Pipe writes go through MIO_B_PIPE_WRITE (per language): Lua's blocks
+ * SIGPIPE around the write (mio_binding.h), so a closed reader is EPIPE,
+ * not the death of the interpreter; Python ignores SIGPIPE already. */
+%extend mio_b_pipe_sender {
+	long write(const char *DATA, size_t DATALEN)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_write($self->h, DATA, DATALEN));
+		return mio_b_set(rc);
+	}
+	long writev(const struct iovec *IOV, int IOVCNT)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_writev($self->h, IOV, IOVCNT));
+		return mio_b_set(rc);
+	}
+}
 MIO_B_COMMON(pipe_receiver)
 MIO_B_READ(pipe_receiver, read, readinto)
 MIO_B_READV(pipe_receiver)

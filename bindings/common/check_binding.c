@@ -12,6 +12,8 @@
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -140,6 +142,28 @@ START_TEST(test_unaddr_path_abstract_and_limits)
 	big[0] = '\0';
 	ck_assert_int_eq(mio_b_unaddr(big, sizeof(un.sun_path), &un, &len), 0);
 	ck_assert_int_eq(mio_b_unaddr(big, sizeof(un.sun_path) + 1, &un, &len), -ENAMETOOLONG);
+}
+END_TEST
+
+START_TEST(test_deadline_and_time_left)
+{
+	struct timespec d, left, t = { 0, 999999999L };
+	mio_bind_deadline(&d, &t);
+	ck_assert_int_ge(d.tv_nsec, 0);
+	ck_assert_int_lt(d.tv_nsec, 1000000000L);
+	ck_assert(mio_bind_time_left(&d, &left));
+	ck_assert(left.tv_sec == 0 && left.tv_nsec > 0 && left.tv_nsec <= 999999999L);
+	t.tv_sec = 0;
+	t.tv_nsec = 20000000L;  /* 20 ms */
+	mio_bind_deadline(&d, &t);
+	struct timespec nap = { 0, 30000000L };
+	nanosleep(&nap, NULL);
+	ck_assert(!mio_bind_time_left(&d, &left));
+	t.tv_sec = 100;
+	t.tv_nsec = 0;
+	mio_bind_deadline(&d, &t);
+	ck_assert(mio_bind_time_left(&d, &left));
+	ck_assert(left.tv_sec == 99 || left.tv_sec == 100);
 }
 END_TEST
 
@@ -284,7 +308,23 @@ START_TEST(test_closed_poll_is_ebadf)
 {
 	mio_b_poll *p = mio_bind_poll_new();
 	mio_b_events *ev = mio_bind_events_new(4);
+	mio_b_registry *r = mio_bind_poll_registry(p);
+	mio_b_registry *c = mio_bind_registry_try_clone(r);
+	ck_assert_ptr_nonnull(c);
+	int before = count_fds();
 	mio_bind_poll_close(p);
+	/* The selector is closed now, Registry objects alive or not. */
+	if (strcmp(mio_backend(), "epoll") == 0)
+		ck_assert_int_eq(count_fds(), before - 1);
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	ck_assert_b_err(mio_bind_registry_h(c), EBADF);
+	ck_assert_b_err(mio_bind_registry_try_clone(r), EBADF);
+	ck_assert_b_err(mio_bind_waker_new(r, 1), EBADF);
+	mio_bind_registry_delete(c);
+	mio_bind_registry_close(r);
+	mio_bind_registry_close(r);  /* twice is fine */
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	mio_bind_registry_delete(r);
 	mio_bind_poll_close(p);  /* twice is fine */
 	ck_assert_b_err(mio_bind_poll_registry(p), EBADF);
 	ck_assert_b_err(mio_bind_poll_fd(p), EBADF);
@@ -319,6 +359,27 @@ START_TEST(test_wait_holds_selector_and_events)
 }
 END_TEST
 
+/* close() while another thread waits: the selector stays until the
+ * wait returns, then goes at once. */
+START_TEST(test_close_during_wait)
+{
+	mio_b_poll *p = mio_bind_poll_new();
+	mio_b_registry *r = mio_bind_poll_registry(p);
+	mio_b_events *ev = mio_bind_events_new(4);
+	mio_b_sel *sel = mio_bind_poll_wait_begin(p, ev);
+	mio_bind_poll_close(p);
+	ck_assert_ptr_nonnull(sel->poll);
+	ck_assert_b_err(mio_bind_registry_h(r), EBADF);
+	struct timespec zero = { 0, 0 };
+	ck_assert_int_eq(mio_poll_wait(sel->poll, ev->h, &zero), 0);
+	mio_bind_poll_wait_end(sel, ev);
+	ck_assert_ptr_null(sel->poll);  /* r still holds the struct */
+	mio_bind_registry_delete(r);
+	mio_bind_poll_delete(p);
+	mio_bind_events_delete(ev);
+}
+END_TEST
+
 START_TEST(test_waker_and_close)
 {
 	mio_b_poll *p = mio_bind_poll_new();
@@ -336,6 +397,56 @@ START_TEST(test_waker_and_close)
 	mio_bind_events_delete(ev);
 	mio_bind_registry_delete(r);
 	mio_bind_poll_delete(p);
+}
+END_TEST
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+static bool sigpipe_pending(void)
+{
+	sigset_t p;
+	sigemptyset(&p);
+	sigpending(&p);
+	return sigismember(&p, SIGPIPE) == 1;
+}
+
+static bool sigpipe_blocked(void)
+{
+	sigset_t m;
+	pthread_sigmask(SIG_BLOCK, NULL, &m);
+	return sigismember(&m, SIGPIPE) == 1;
+}
+
+/* With SIGPIPE's default action (it would kill this test), a guarded
+ * write to a pipe without a reader is -EPIPE and leaves no trace. */
+START_TEST(test_sigpipe_guard)
+{
+	signal(SIGPIPE, SIG_DFL);
+	mio_b_pair_pipe pp = mio_bind_pipe_pair();
+	mio_bind_pipe_receiver_delete(pp.b);
+	mio_b_sigpipe g;
+	mio_bind_sigpipe_block(&g);
+	ck_assert(sigpipe_blocked());
+	long rc = mio_pipe_sender_write(pp.a->h, "x", 1);
+	ck_assert_int_eq(rc, -EPIPE);
+	mio_bind_sigpipe_unblock(&g, rc);
+	ck_assert(!sigpipe_blocked());
+	ck_assert(!sigpipe_pending());
+	/* A SIGPIPE pending before the write is not ours to take. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	raise(SIGPIPE);
+	mio_bind_sigpipe_block(&g);
+	rc = mio_pipe_sender_write(pp.a->h, "x", 1);
+	mio_bind_sigpipe_unblock(&g, rc);
+	ck_assert(sigpipe_blocked());  /* the caller's mask is back */
+	ck_assert(sigpipe_pending());
+	const struct timespec zero = { 0, 0 };
+	ck_assert_int_eq(sigtimedwait(&set, NULL, &zero), SIGPIPE);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	mio_bind_pipe_sender_delete(pp.a);
 }
 END_TEST
 
@@ -442,6 +553,7 @@ int main(void)
 	tcase_add_test(tc, test_inet_pton4);
 	tcase_add_test(tc, test_unaddr_path_abstract_and_limits);
 	tcase_add_test(tc, test_unaddr_empty_autobinds);
+	tcase_add_test(tc, test_deadline_and_time_left);
 	tcase_add_test(tc, test_buf_scratch_then_heap);
 	tcase_add_test(tc, test_buf_heap_enomem);
 	suite_add_tcase(s, tc);
@@ -449,9 +561,11 @@ int main(void)
 	tcase_add_test(tc, test_poll_registry_wait_events);
 	tcase_add_test(tc, test_registry_outlives_poll);
 	tcase_add_test(tc, test_closed_poll_is_ebadf);
+	tcase_add_test(tc, test_close_during_wait);
 	tcase_add_test(tc, test_wait_holds_selector_and_events);
 	tcase_add_test(tc, test_waker_and_close);
 	tcase_add_test(tc, test_handle_wrap_close_delete);
+	tcase_add_test(tc, test_sigpipe_guard);
 	tcase_add_test(tc, test_every_allocation_fails_cleanly);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,10 +117,16 @@ void mio_b_bytes_free(mio_b_bytes *b)
 
 /* ---- Poll and Registry --------------------------------------------- */
 
+static void sel_close_now(mio_b_sel *s)
+{
+	mio_poll_free(s->poll);
+	s->poll = NULL;
+}
+
 void mio_bind_sel_unref(mio_b_sel *s)
 {
 	if (--s->refs == 0) {
-		mio_poll_free(s->poll);
+		sel_close_now(s);
 		free(s);
 	}
 }
@@ -134,24 +141,29 @@ mio_b_poll *mio_bind_poll_new(void)
 		return NULL;
 	}
 	sel->refs = 1;
+	sel->waits = 0;
+	sel->closed = false;
 	p->sel = sel;
 	return p;
 }
 
 void mio_bind_poll_delete(mio_b_poll *p)
 {
-	mio_bind_poll_close(p);
+	if (p->sel != NULL)
+		mio_bind_sel_unref(p->sel);
 	free(p);
 }
 
-/* Drops this object's hold; Registry objects and a poll() running in
- * another thread keep the selector until they are done. */
 void mio_bind_poll_close(mio_b_poll *p)
 {
-	if (p->sel != NULL) {
-		mio_bind_sel_unref(p->sel);
-		p->sel = NULL;
-	}
+	mio_b_sel *sel = p->sel;
+	if (sel == NULL)
+		return;
+	sel->closed = true;
+	if (sel->waits == 0)
+		sel_close_now(sel);  /* else the last wait does it */
+	p->sel = NULL;
+	mio_bind_sel_unref(sel);
 }
 
 mio_b_registry *mio_bind_poll_registry(mio_b_poll *p)
@@ -189,6 +201,7 @@ mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev)
 	}
 	ev->busy = 1;
 	sel->refs++;
+	sel->waits++;
 	return sel;
 }
 
@@ -203,33 +216,76 @@ void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev)
 	ev->busy = 0;
 	if (ev->dead)
 		events_free(ev);
+	if (--sel->waits == 0 && sel->closed)
+		sel_close_now(sel);
 	mio_bind_sel_unref(sel);
+}
+
+void mio_bind_deadline(struct timespec *deadline, const struct timespec *timeout)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += timeout->tv_sec;
+	deadline->tv_nsec += timeout->tv_nsec;
+	if (deadline->tv_nsec >= 1000000000L) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000L;
+	}
+}
+
+bool mio_bind_time_left(const struct timespec *deadline, struct timespec *left)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	left->tv_sec = deadline->tv_sec - now.tv_sec;
+	left->tv_nsec = deadline->tv_nsec - now.tv_nsec;
+	if (left->tv_nsec < 0) {
+		left->tv_sec--;
+		left->tv_nsec += 1000000000L;
+	}
+	return left->tv_sec > 0 || (left->tv_sec == 0 && left->tv_nsec > 0);
 }
 
 mio_registry *mio_bind_registry_h(mio_b_registry *r)
 {
+	if (r->sel == NULL || r->sel->closed) {
+		mio_b_err = EBADF;
+		return NULL;
+	}
 	return r->clone ? r->clone : mio_poll_registry(r->sel->poll);
 }
 
 mio_b_registry *mio_bind_registry_try_clone(mio_b_registry *r)
 {
+	mio_registry *h = mio_bind_registry_h(r);
+	if (h == NULL)
+		return NULL;
 	mio_b_registry *c = b_alloc(sizeof(*c));
 	if (c == NULL)
 		return NULL;
-	if (mio_b_set(mio_registry_try_clone(mio_bind_registry_h(r), &c->clone)) < 0) {
+	if (mio_b_set(mio_registry_try_clone(h, &c->clone)) < 0) {
 		free(c);
 		return NULL;
 	}
-	c->sel = NULL;
+	c->sel = r->sel;
+	c->sel->refs++;
 	return c;
+}
+
+void mio_bind_registry_close(mio_b_registry *r)
+{
+	if (r->clone != NULL) {
+		mio_registry_free(r->clone);
+		r->clone = NULL;
+	}
+	if (r->sel != NULL) {
+		mio_bind_sel_unref(r->sel);
+		r->sel = NULL;
+	}
 }
 
 void mio_bind_registry_delete(mio_b_registry *r)
 {
-	if (r->clone != NULL)
-		mio_registry_free(r->clone);
-	else
-		mio_bind_sel_unref(r->sel);
+	mio_bind_registry_close(r);
 	free(r);
 }
 
@@ -287,10 +343,13 @@ void mio_bind_event_delete(mio_b_event *e)
 
 mio_b_waker *mio_bind_waker_new(mio_b_registry *r, mio_token token)
 {
+	mio_registry *h = mio_bind_registry_h(r);
+	if (h == NULL)
+		return NULL;
 	mio_b_waker *o = b_alloc(sizeof(*o));
 	if (o == NULL)
 		return NULL;
-	if (mio_b_set(mio_waker_new(mio_bind_registry_h(r), token, &o->h)) < 0) {
+	if (mio_b_set(mio_waker_new(h, token, &o->h)) < 0) {
 		free(o);
 		return NULL;
 	}
@@ -307,6 +366,34 @@ void mio_bind_waker_close(mio_b_waker *w)
 {
 	mio_waker_free(w->h);
 	w->h = NULL;
+}
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+void mio_bind_sigpipe_block(mio_b_sigpipe *g)
+{
+	sigset_t set, pending;
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	g->pending_before = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc)
+{
+	if (rc == -EPIPE && !g->pending_before) {
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		const struct timespec zero = { 0, 0 };
+		int saved = errno;
+		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+			;
+		errno = saved;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
 /* ---- Socket and pipe objects --------------------------------------- */

@@ -32,11 +32,13 @@
 #define MIO_BINDING_H
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 
 #include "mio.h"
 
@@ -57,6 +59,10 @@ static inline long mio_b_set(long rc)
 		mio_b_err = (int)-rc;
 	return rc;
 }
+
+/* mio_b_err value meaning: the language already has an exception set
+ * (a Python signal handler raised); raise that one, not an errno. */
+#define MIO_B_PENDING (-1)
 
 /* Success without a value (None / true). */
 typedef int mio_b_ok;
@@ -117,26 +123,36 @@ typedef struct mio_b_datafrom {
 typedef struct mio_b_events mio_b_events;
 
 /* The selector, shared by the Poll object, its Registry objects and the
- * poll() calls in progress; freed when the last of them lets go. */
+ * poll() calls in progress; the struct is freed when the last of them
+ * lets go.  Poll.close() closes the selector at once (poll = NULL, the
+ * Registry objects then fail EBADF), or, while waits are in progress in
+ * other threads, when the last of them returns. */
 typedef struct mio_b_sel {
-	mio_poll *poll;
+	mio_poll *poll;    /* NULL once closed and no wait in progress */
 	long      refs;
+	int       waits;   /* poll() calls in progress */
+	bool      closed;
 } mio_b_sel;
 
 typedef struct mio_b_poll {
-	mio_b_sel *sel;    /* NULL once closed */
+	mio_b_sel *sel;    /* NULL once closed (or its struct destroyed) */
 } mio_b_poll;
 
+/* A Registry holds the selector; one from try_clone also owns a C clone.
+ * Both fail EBADF once the Poll or the Registry itself is closed. */
 typedef struct mio_b_registry {
-	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
-	mio_registry *clone;  /* or owned, from try_clone */
+	mio_b_sel    *sel;    /* NULL once this Registry is closed */
+	mio_registry *clone;  /* from try_clone, or NULL */
 } mio_b_registry;
 
 MIO_B_API void mio_bind_sel_unref(mio_b_sel *s);
 
 /* NULL with mio_b_err set on failure. */
 MIO_B_API mio_b_poll *mio_bind_poll_new(void);
+/* The destructor: drops this object's hold, does not close (Registry
+ * objects keep working after the Poll object is collected). */
 MIO_B_API void mio_bind_poll_delete(mio_b_poll *p);
+/* close(): closes the selector for every holder (see mio_b_sel). */
 MIO_B_API void mio_bind_poll_close(mio_b_poll *p);
 MIO_B_API mio_b_registry *mio_bind_poll_registry(mio_b_poll *p);
 MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
@@ -149,9 +165,17 @@ MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
 MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
 MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
 
-/* The C registry of r. */
+/* A wait interrupted by a signal whose handler returns is retried with
+ * the time left (PEP 475): deadline = now + timeout (CLOCK_MONOTONIC);
+ * time_left puts what remains in *left, false once it has passed. */
+MIO_B_API void mio_bind_deadline(struct timespec *deadline, const struct timespec *timeout);
+MIO_B_API bool mio_bind_time_left(const struct timespec *deadline, struct timespec *left);
+
+/* The C registry of r, or NULL with mio_b_err = EBADF if r or its Poll
+ * is closed. */
 MIO_B_API mio_registry *mio_bind_registry_h(mio_b_registry *r);
 MIO_B_API mio_b_registry *mio_bind_registry_try_clone(mio_b_registry *r);
+MIO_B_API void mio_bind_registry_close(mio_b_registry *r);
 MIO_B_API void mio_bind_registry_delete(mio_b_registry *r);
 
 /* ---- Events and Event ---------------------------------------------- */
@@ -204,6 +228,24 @@ typedef struct mio_b_waker {
 MIO_B_API mio_b_waker *mio_bind_waker_new(mio_b_registry *r, mio_token token);
 MIO_B_API void mio_bind_waker_delete(mio_b_waker *w);
 MIO_B_API void mio_bind_waker_close(mio_b_waker *w);
+
+/* ---- SIGPIPE ------------------------------------------------------- */
+
+/* A write to a pipe whose reader is gone raises SIGPIPE, which kills a
+ * process that does not ignore it (Python ignores it at startup, the Lua
+ * interpreter cannot).  Sockets are written with MSG_NOSIGNAL; a pipe
+ * write in such a language goes between these two calls, as libuv and
+ * OpenSSL do it: SIGPIPE blocked in this thread, and if the write failed
+ * EPIPE, the SIGPIPE it raised is taken off the pending set (unless one
+ * was already pending before: that one is someone else's), then the old
+ * mask is restored.  Costs two sigprocmask calls per write. */
+typedef struct mio_b_sigpipe {
+	sigset_t old;
+	bool     pending_before;
+} mio_b_sigpipe;
+
+MIO_B_API void mio_bind_sigpipe_block(mio_b_sigpipe *g);
+MIO_B_API void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc);
 
 /* ---- Socket and pipe objects: one owned handle, NULL when closed --- */
 

@@ -16,6 +16,19 @@
 #define MIO_B_RAISE(e) return mio_b_lua_fail(L, (e))
 #define MIO_B_BLOCKING_BEGIN
 #define MIO_B_BLOCKING_END
+/* Lua has no signal handlers of its own: a wait interrupted by a signal
+ * returns nil, msg, EINTR (the C handler that caused it has run). */
+#define MIO_B_EINTR_RETRY 0
+/* The Lua interpreter keeps SIGPIPE's default action (death), and a pure
+ * Lua script cannot change it: every pipe write blocks SIGPIPE around
+ * itself and a closed reader is nil, msg, EPIPE. */
+#define MIO_B_PIPE_WRITE(rc, call)                                          \
+	do {                                                                \
+		mio_b_sigpipe g_;                                           \
+		mio_bind_sigpipe_block(&g_);                                \
+		(rc) = (call);                                              \
+		mio_bind_sigpipe_unblock(&g_, (rc));                        \
+	} while (0)
 
 static int mio_b_lua_fail(lua_State *L, int e)
 {

@@ -244,6 +244,55 @@ test("f08_constructors_return_errors", function()
 	assert(select("#", mio.Events(1)) == 1)
 end)
 
+test("f15_poll_close_closes_selector", function()
+	local p = assert(mio.Poll())
+	local r = p:registry()
+	local c = assert(r:try_clone())
+	local tx, rx = mio.pipe()
+	assert(r:register(rx, 1, mio.READABLE))
+	assert(p:close())
+	for _, call in ipairs{
+		function() return r:register(tx, 2, mio.WRITABLE) end,
+		function() return r:deregister(rx) end,
+		function() return c:reregister(rx, 3, mio.READABLE) end,
+		function() return r:try_clone() end,
+		function() return mio.Waker(r, 1) end,
+		function() return p:poll(assert(mio.Events(1)), 0) end,
+		function() return p:registry() end,
+	} do
+		local v, msg, e = call()
+		assert(v == nil and type(msg) == "string" and e == EBADF, tostring(msg))
+	end
+	assert(r:close() and r:close() and c:close())
+	-- Registry:close() on its own
+	local p2 = assert(mio.Poll())
+	local r2 = p2:registry()
+	assert(r2:register(rx, 1, mio.READABLE))
+	assert(r2:close())
+	assert(select(3, r2:deregister(rx)) == EBADF)
+	assert(p2:registry():deregister(rx))
+end)
+
+test("f11_sigpipe_on_closed_pipe", function()
+	-- Writing to a pipe whose reader is gone killed the interpreter with
+	-- SIGPIPE.  Run in a child so that the old behaviour fails the test
+	-- instead of killing the runner.
+	local lua = arg and arg[-1] or "lua5.4"
+	local f = io.popen(lua .. [[ -e '
+		local mio = require "mio"
+		local tx, rx = mio.pipe()
+		rx:close()
+		local v, msg, e = tx:write("x")
+		local v2, _, e2 = tx:writev({ "a", "b" })
+		-- and the interpreter still lives, and can still write elsewhere
+		local a, b = mio.pipe()
+		print(tostring(v), e, tostring(v2), e2, a:write("ok"), b:read(2))' 2>&1]])
+	local out = f:read("a")
+	local ok, how, code = f:close()
+	assert(ok, "child died: " .. tostring(how) .. " " .. tostring(code) .. " " .. out)
+	assert(out:match("^nil%s+32%s+nil%s+32%s+2%s+ok"), out)
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

@@ -12,17 +12,36 @@
 %{
 #include <netdb.h>
 
-/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...). */
+/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...);
+ * MIO_B_PENDING: an exception is already set (a signal handler's). */
 #define MIO_B_RAISE(e)                                 \
 	do {                                           \
-		errno = (e);                           \
-		PyErr_SetFromErrno(PyExc_OSError);     \
+		if ((e) != MIO_B_PENDING) {            \
+			errno = (e);                   \
+			PyErr_SetFromErrno(PyExc_OSError); \
+		}                                      \
 		SWIG_fail;                             \
 	} while (0)
 
 /* poll() lets other threads run (one of them may hold the Waker). */
 #define MIO_B_BLOCKING_BEGIN Py_BEGIN_ALLOW_THREADS
 #define MIO_B_BLOCKING_END   Py_END_ALLOW_THREADS
+
+/* PEP 475: a wait interrupted by a signal runs the Python handlers now
+ * (so Ctrl-C's KeyboardInterrupt is raised at once) and, if they all
+ * returned, is retried for the time left; if one raised, poll() raises
+ * that exception. */
+static int mio_b_py_eintr_retry(void)
+{
+	if (PyErr_CheckSignals() == 0)
+		return 1;
+	mio_b_err = MIO_B_PENDING;
+	return 0;
+}
+#define MIO_B_EINTR_RETRY mio_b_py_eintr_retry()
+
+/* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
+#define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
 
 /* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
  * Numeric hosts are parsed directly; names go through getaddrinfo.

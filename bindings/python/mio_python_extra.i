@@ -41,6 +41,7 @@
 }
 %enddef
 MIO_B_PY_CLOSABLE(mio_b_poll)
+MIO_B_PY_CLOSABLE(mio_b_registry)
 MIO_B_PY_CLOSABLE(mio_b_waker)
 MIO_B_PY_CLOSABLE(mio_b_tcp_listener)
 MIO_B_PY_CLOSABLE(mio_b_tcp_stream)

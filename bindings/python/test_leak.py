@@ -45,9 +45,15 @@ def cycle(i):
         # Collection order differs each time: the Poll goes first here.
         del poll
         reg.deregister(rx)
+        clone = reg.try_clone()
     else:
-        poll.close()
-    clone = reg.try_clone()
+        poll.close()  # closes the selector: its registries are EBADF
+        try:
+            reg.try_clone()
+            raise AssertionError("try_clone on a closed poll")
+        except OSError:
+            pass
+        clone = None
     del clone, reg, events, waker, tx, rx, a, b
 
 

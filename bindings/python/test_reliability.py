@@ -135,6 +135,130 @@ class TestUnixUnnamed(unittest.TestCase):
         self.assertEqual(cm.exception.errno, errno.EINVAL)
 
 
+class TestPollClose(unittest.TestCase):
+    def test_f15_poll_close_closes_selector(self):
+        # Poll.close() only dropped its own hold: the epoll fd stayed open
+        # while any Registry lived, and Registry had no close().
+        p = mio.Poll()
+        r = p.registry()
+        c = r.try_clone()
+        tx, rx = mio.pipe()
+        r.register(rx, 1, mio.READABLE)
+        fd = p.fileno() if mio.backend() == "epoll" else None
+        p.close()
+        if fd is not None:
+            with self.assertRaises(OSError):
+                os.fstat(fd)
+        for call in (lambda: r.register(tx, 2, mio.WRITABLE), lambda: r.deregister(rx),
+                     lambda: c.reregister(rx, 3, mio.READABLE), r.try_clone,
+                     lambda: mio.Waker(r, 1), lambda: p.poll(mio.Events(1), 0), p.registry):
+            with self.assertRaises(OSError) as cm:
+                call()
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+        r.close()
+        r.close()
+        c.close()
+
+    def test_f15_registry_close(self):
+        with mio.Poll() as p:
+            with p.registry() as r:
+                tx, rx = mio.pipe()
+                r.register(rx, 1, mio.READABLE)
+            with self.assertRaises(OSError) as cm:
+                r.deregister(rx)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+            p.registry().deregister(rx)  # the Poll is fine
+
+    def test_f15_close_while_polling_in_thread(self):
+        import threading
+        import time
+        p = mio.Poll()
+        fd = p.fileno() if mio.backend() == "epoll" else None
+        got = []
+        t = threading.Thread(target=lambda: got.append(p.poll(mio.Events(2), 0.3)))
+        t.start()
+        time.sleep(0.1)
+        p.close()
+        t.join()
+        self.assertEqual(got, [0])
+        if fd is not None:
+            with self.assertRaises(OSError):
+                os.fstat(fd)
+
+
+class TestSignals(unittest.TestCase):
+    def setUp(self):
+        import signal
+        self.signal = signal
+        self.poll = mio.Poll()
+        self.events = mio.Events(4)
+        self.old_alrm = signal.getsignal(signal.SIGALRM)
+        self.old_int = signal.getsignal(signal.SIGINT)
+
+    def tearDown(self):
+        signal = self.signal
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, self.old_alrm)
+        signal.signal(signal.SIGINT, self.old_int)
+        self.poll.close()
+
+    def test_f09_poll_retries_after_signal(self):
+        # A handler that returns: poll() raised InterruptedError; PEP 475
+        # says retry with the time left, as select/selectors do.
+        import time
+        signal = self.signal
+        got = []
+        signal.signal(signal.SIGALRM, lambda s, f: got.append(s))
+        signal.setitimer(signal.ITIMER_REAL, 0.05, 0.05)
+        t0 = time.monotonic()
+        n = self.poll.poll(self.events, 0.4)
+        dt = time.monotonic() - t0
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        self.assertEqual(n, 0)
+        self.assertGreaterEqual(len(got), 2)  # retried after each
+        self.assertGreaterEqual(dt, 0.38)
+        self.assertLess(dt, 3.0)
+
+    def test_f09_handler_exception_raised_at_once(self):
+        import time
+        signal = self.signal
+
+        class Boom(Exception):
+            pass
+
+        def handler(s, f):
+            raise Boom()
+        signal.signal(signal.SIGALRM, handler)
+        for timeout in (5.0, None):
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            t0 = time.monotonic()
+            with self.assertRaises(Boom):
+                self.poll.poll(self.events, timeout)
+            self.assertLess(time.monotonic() - t0, 2.0)
+        # the Events are free again
+        self.assertEqual(self.poll.poll(self.events, 0), 0)
+
+    def test_f09_ctrl_c_raises_keyboard_interrupt(self):
+        import threading
+        import time
+        signal = self.signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        main = threading.main_thread().ident
+
+        def ctrl_c():
+            time.sleep(0.1)
+            signal.pthread_kill(main, signal.SIGINT)
+        t = threading.Thread(target=ctrl_c)
+        t.start()
+        t0 = time.monotonic()
+        try:
+            with self.assertRaises(KeyboardInterrupt):
+                self.poll.poll(self.events, 10.0)
+        finally:
+            t.join()
+        self.assertLess(time.monotonic() - t0, 5.0)
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
