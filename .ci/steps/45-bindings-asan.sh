@@ -46,7 +46,11 @@ py_env() {   # dir
 	export PYTHONDONTWRITEBYTECODE=1 top_srcdir=$SRCDIR
 }
 
+# MIO_BINDINGS_PARTS (default "asan valgrind") runs one part alone.
+PARTS=${MIO_BINDINGS_PARTS:-asan valgrind}
+
 # ---- 1. ASan + UBSan -----------------------------------------------------
+if [[ " $PARTS " == *" asan "* ]]; then
 asan=$SRCDIR/_build/bindings-asan
 build "$asan" --enable-sanitizers=address,undefined
 libasan=$(gcc -print-file-name=libasan.so.8)
@@ -71,22 +75,35 @@ libasan=$(gcc -print-file-name=libasan.so.8)
 	fi
 )
 
+fi
+
 # ---- 2. valgrind ----------------------------------------------------------
+status=0
+if [[ " $PARTS " == *" valgrind "* ]]; then
 vg=$SRCDIR/_build/bindings-vg
 build "$vg"
 supp=$vg/bindings.supp
 # Suppressions: interpreter-internal noise only, each with its reason.
 cat >"$supp" <<'SUPP'
-# (none needed with PYTHONMALLOC=malloc and --errors-for-leak-kinds=definite
-#  on Debian 12's python3.11 and lua5.4; add entries here with a reason)
+# SWIG 4.1's generated runtime, not our code: at interpreter exit
+# SWIG_Python_DestroyModule calls SWIG_globals(), which lazily creates the
+# cvar varlink object (24 bytes) it then never frees.  Once per process.
+{
+   swig-4.1-DestroyModule-creates-globals-varlink
+   Memcheck:Leak
+   match-leak-kinds: definite
+   fun:malloc
+   fun:_PyObject_New
+   ...
+   fun:SWIG_Python_DestroyModule
+}
 SUPP
-status=0
 vg_run() {   # name, log, command...
-	local name=$1 log=$2; shift 2
+	local name=$1 log=$2 t0=$SECONDS; shift 2
 	if valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite \
 		--show-leak-kinds=definite --error-exitcode=99 --track-fds=no \
 		--child-silent-after-fork=yes --suppressions="$supp" "$@" >"$log" 2>&1; then
-		echo "   ok: $name ($(grep -cE '^==[0-9]+==' "$log" || true) valgrind lines)"
+		echo "   ok: $name, $(( SECONDS - t0 ))s, no errors, no definite leaks"
 	else
 		echo "FAIL: $name under valgrind (exit $?)"; tail -60 "$log"; status=1
 	fi
@@ -111,5 +128,6 @@ vg_run() {   # name, log, command...
 	done
 	exit $status
 ) || status=1
+fi
 [ $status -eq 0 ] && echo "== bindings-asan: ASan drivers and valgrind suites clean, $(( $(date +%s) - start ))s"
 exit $status
