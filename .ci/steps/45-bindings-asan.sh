@@ -61,7 +61,7 @@ libasan=$(gcc -print-file-name=libasan.so.8)
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=67
 	export PYTHONMALLOC=malloc
 	echo "== bindings-asan: Hypothesis driver under ASan+UBSan, ${PY_SECONDS}s"
-	LD_PRELOAD=$libasan MIO_HYPOTHESIS_SECONDS=$PY_SECONDS MIO_HYPOTHESIS_EXAMPLES=25 \
+	LD_PRELOAD=$libasan MIO_HYPOTHESIS_SECONDS=$PY_SECONDS MIO_HYPOTHESIS_EXAMPLES=8 \
 		MIO_HYPOTHESIS_STEPS=60 $PY "$SRCDIR/bindings/python/test_stateful.py" \
 		>"$asan/stateful.log" 2>&1 || { tail -60 "$asan/stateful.log"; exit 1; }
 	grep '^test_stateful.py:' "$asan/stateful.log"
