@@ -95,6 +95,36 @@ static int mio_b_lua_events_next(lua_State *L)
 	return 1;
 }
 
+/* The buffers of a readv: a userdata holding the iovecs and owning the
+ * malloc'd data area, freed by its __gc (the metatable lives in the
+ * registry; __metatable hides it). */
+typedef struct mio_b_lua_box {
+	char        *p;
+	struct iovec iov[];
+} mio_b_lua_box;
+
+static int mio_b_lua_box_gc(lua_State *L)
+{
+	mio_b_lua_box *box = luaL_checkudata(L, 1, "mio.readv");
+	free(box->p);
+	box->p = NULL;
+	return 0;
+}
+
+static mio_b_lua_box *mio_b_lua_box_new(lua_State *L, size_t niov)
+{
+	mio_b_lua_box *box = lua_newuserdatauv(L, sizeof(*box) + niov * sizeof(struct iovec), 0);
+	box->p = NULL;
+	if (luaL_newmetatable(L, "mio.readv")) {
+		lua_pushcfunction(L, mio_b_lua_box_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+	}
+	lua_setmetatable(L, -2);
+	return box;
+}
+
 /* __gc of every class (upvalue: the class metatable, so that only our
  * userdata are touched): runs the destructor once and forgets the pointer,
  * so a finalizer called by hand (debug.getmetatable(o).__gc(o)) and the
@@ -347,11 +377,28 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr *ADDR, socklen_t ADDRLEN)
 	(struct sockaddr_storage ss, socklen_t sslen) {
-	int rc = mio_addr_parse(lua_tostring(L, $input), &ss, &sslen);
+	size_t n;
+	const char *text = lua_tolstring(L, $input, &n);
+	if (strlen(text) != n)
+		MIO_B_RAISE(EINVAL);  /* C would stop at the NUL */
+	int rc = mio_addr_parse(text, &ss, &sslen);
 	if (rc < 0)
 		MIO_B_RAISE(-rc);
 	$1 = (struct sockaddr *)&ss;
 	$2 = sslen;
+}
+
+/* Text arguments (multicast groups, addr_parse): a string without NUL
+ * (else nil, msg, EINVAL: C would stop at it), or nil for NULL. */
+%typemap(in, checkfn="SWIG_lua_isnilstring") const char * {
+	if (lua_isnil(L, $input)) {
+		$1 = NULL;
+	} else {
+		size_t n;
+		$1 = ($1_ltype)lua_tolstring(L, $input, &n);
+		if (strlen($1) != n)
+			MIO_B_RAISE(EINVAL);
+	}
 }
 
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr_un *UNADDR, socklen_t UNLEN)
@@ -408,6 +455,7 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 		SWIG_fail;
 	}
 	size_t total = 0;
+	int toobig = 0;
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, $input, i);
 		int ok = mio_b_lua_isint(L, -1);
@@ -415,11 +463,21 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 		lua_pop(L, 1);
 		if (!ok || sz < 0 || (lua_Unsigned)sz > (1u << 30))
 			SWIG_fail_arg("$symname", $argnum, "table of sizes (0 to 2^30)");
-		total += (size_t)sz;
+		if ((size_t)sz > SIZE_MAX - total)
+			toobig = 1;
+		else
+			total += (size_t)sz;
 	}
-	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)(n ? n : 1) + total, 0);
+	/* The data area is malloc'd, not a Lua userdata: a huge total is
+	 * nil, msg, ENOMEM like read(), not a Lua memory error.  A small
+	 * userdata (the iovecs) owns it and frees it when collected. */
+	mio_b_lua_box *box = mio_b_lua_box_new(L, (size_t)(n ? n : 1));
 	iovidx = lua_gettop(L);
-	char *p = (char *)(iov + (n ? n : 1));
+	box->p = toobig ? NULL : malloc(total ? total : 1);
+	if (box->p == NULL)
+		MIO_B_RAISE(ENOMEM);
+	struct iovec *iov = box->iov;
+	char *p = box->p;
 	for (lua_Integer i = 0; i < n; i++) {
 		lua_geti(L, $input, i + 1);
 		iov[i].iov_base = p;

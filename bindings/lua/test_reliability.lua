@@ -293,6 +293,48 @@ test("f11_sigpipe_on_closed_pipe", function()
 	assert(out:match("^nil%s+32%s+nil%s+32%s+2%s+ok"), out)
 end)
 
+test("f12_embedded_nul_rejected", function()
+	-- "127.0.0.1:0\0junk" was accepted as 127.0.0.1:0.
+	local function einval(v, msg, e)
+		assert(v == nil and type(msg) == "string" and e == EINVAL,
+			tostring(v) .. " " .. tostring(msg) .. " " .. tostring(e))
+	end
+	einval(mio.UdpSocket.bind("127.0.0.1:0\0junk"))
+	einval(mio.TcpListener.bind("127.0.0.1:0\0"))
+	einval(mio.TcpStream.connect("127.0.0.1:9\0junk"))
+	einval(mio.addr_parse("127.0.0.1:0\0junk"))
+	einval(mio.UnixListener.bind("/tmp/x\0y"))
+	einval(mio.UnixStream.connect("/tmp/x\0y"))
+	local u = assert(mio.UdpSocket.bind("127.0.0.1:0"))
+	einval(u:send_to("x", "127.0.0.1:9\0junk"))
+	einval(u:join_multicast_v4("224.0.0.1\0junk"))
+	einval(u:join_multicast_v6("ff02::1\0x", 0))
+	-- abstract names may hold NULs
+	local name = "\0mio-rel-" .. math.random(1 << 30) .. "\0x"
+	local ul = assert(mio.UnixListener.bind(name))
+	assert(ul:local_addr() == name)
+	ul:close()
+end)
+
+test("f13_readv_huge_is_enomem", function()
+	-- 1024 sizes of 2^30 (1 TiB in all) raised a Lua memory error.
+	local tx, rx = mio.pipe()
+	local sizes = {}
+	for i = 1, 1024 do sizes[i] = 1 << 30 end
+	local ok, v, msg, e = pcall(rx.readv, rx, sizes)
+	assert(ok, "raised: " .. tostring(v))
+	assert(v == nil and type(msg) == "string" and e == ENOMEM, tostring(msg))
+	-- like read()
+	v, msg, e = rx:read(1 << 45)
+	assert(v == nil and e == ENOMEM)
+	-- and readv still works, its buffers collected
+	assert(tx:write("abcdef") == 6)
+	local n, parts = rx:readv({ 2, 10 })
+	assert(n == 6 and parts[1] == "ab" and parts[2] == "cdef")
+	for _ = 1, 1000 do rx:readv({ 100000 }) end
+	collectgarbage()
+end)
+
 local only = arg and arg[1]
 local failed = 0
 for _, t in ipairs(tests) do

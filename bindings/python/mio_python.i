@@ -43,6 +43,15 @@ static int mio_b_py_eintr_retry(void)
 /* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
 #define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
 
+/* SWIG 4.1's varlink type (the module's cvar object, made even when there
+ * are no global variables) frees its contents but never the object: a
+ * definite leak at interpreter exit under valgrind.  Its dealloc, whole. */
+static void mio_b_py_varlink_dealloc(PyObject *o)
+{
+	swig_varlink_dealloc(o);
+	PyObject_Free(o);
+}
+
 /* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
  * Numeric hosts are parsed directly; names go through getaddrinfo.
  * Returns 0, or -1 with a Python exception set. */
@@ -55,11 +64,18 @@ static int mio_b_py_sockaddr(PyObject *o, struct sockaddr_storage *ss, socklen_t
 		return -1;
 	}
 	int v6only = PyTuple_GET_SIZE(o) == 4;
+	Py_ssize_t hostlen = 0;
 	const char *host = PyUnicode_Check(PyTuple_GET_ITEM(o, 0))
-				   ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(o, 0)) : NULL;
+				   ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(o, 0), &hostlen) : NULL;
 	if (host == NULL) {
 		if (!PyErr_Occurred())
 			PyErr_SetString(PyExc_TypeError, "address host must be a str");
+		return -1;
+	}
+	/* C would stop at the NUL: "127.0.0.1\0junk" is not 127.0.0.1
+	 * (CPython's socket module raises the same). */
+	if (strlen(host) != (size_t)hostlen) {
+		PyErr_SetString(PyExc_ValueError, "embedded null character in host");
 		return -1;
 	}
 	unsigned long port = 0, flow = 0, scope = 0;
@@ -149,6 +165,11 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 		Py_DECREF(b);
 		return -1;
 	}
+	if (n > 0 && s[0] != '\0' && memchr(s, 0, (size_t)n) != NULL) {
+		Py_DECREF(b);
+		PyErr_SetString(PyExc_ValueError, "embedded null byte in path");
+		return -1;
+	}
 	int rc = mio_b_unaddr(s, (size_t)n, un, len);
 	Py_DECREF(b);
 	if (rc < 0) {
@@ -159,13 +180,72 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 	return 0;
 }
 
-/* The struct behind o is gone (its destructor ran): forget the pointer,
- * so methods see NULL (EBADF) and the collector does not free it again. */
+/* The struct behind o is gone (its destructor ran or is deferred):
+ * forget the pointer, so methods see NULL (EBADF) and the collector does
+ * not free it again. */
 static void mio_b_py_forget(PyObject *o)
 {
 	SwigPyObject *sobj = SWIG_Python_GetSwigThis(o);
-	if (sobj != NULL)
+	if (sobj != NULL) {
 		sobj->ptr = NULL;
+		sobj->own = 0;
+	}
+}
+
+/* Method calls in progress (under the GIL; a poll() blocked in another
+ * thread counts).  Converting a method's arguments can run Python code
+ * after self (and other objects) have been converted to C pointers: a
+ * fileno(), __float__, __fspath__ or __iter__ method, or another thread
+ * while getaddrinfo drops the GIL.  If that code destroys one of those
+ * objects by hand (obj.__swig_destroy__(obj)), freeing it at once would
+ * leave the method with a dangling pointer; so while any call is in
+ * progress such a destruction only forgets the pointer and queues the
+ * struct, freed when the last call returns.  The collector never needs
+ * this: the caller holds its arguments. */
+static int mio_b_py_depth;
+
+typedef struct mio_b_py_deferred {
+	void           *ptr;
+	swig_type_info *ty;
+} mio_b_py_deferred;
+
+static mio_b_py_deferred *mio_b_py_queue;
+static size_t mio_b_py_queued, mio_b_py_queue_cap;
+
+/* Returns 0, or -1 (no memory: the caller frees at once instead). */
+static int mio_b_py_defer(void *ptr, swig_type_info *ty)
+{
+	if (mio_b_py_queued == mio_b_py_queue_cap) {
+		size_t cap = mio_b_py_queue_cap ? 2 * mio_b_py_queue_cap : 16;
+		mio_b_py_deferred *q = realloc(mio_b_py_queue, cap * sizeof(*q));
+		if (q == NULL)
+			return -1;
+		mio_b_py_queue = q;
+		mio_b_py_queue_cap = cap;
+	}
+	mio_b_py_queue[mio_b_py_queued].ptr = ptr;
+	mio_b_py_queue[mio_b_py_queued].ty = ty;
+	mio_b_py_queued++;
+	return 0;
+}
+
+/* The last call returned: run the queued destructors, each through a
+ * temporary owning object whose deallocation calls it. */
+static void mio_b_py_call_done(void)
+{
+	if (--mio_b_py_depth > 0 || mio_b_py_queued == 0)
+		return;
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	mio_b_py_depth++;  /* destructors run no method of ours; be safe */
+	while (mio_b_py_queued > 0) {
+		mio_b_py_deferred d = mio_b_py_queue[--mio_b_py_queued];
+		PyObject *o = SWIG_NewPointerObj(d.ptr, d.ty, SWIG_POINTER_OWN);
+		Py_XDECREF(o);
+	}
+	mio_b_py_depth--;
+	PyErr_Clear();
+	PyErr_Restore(type, value, tb);
 }
 
 static PyObject *mio_b_py_addr(const mio_b_addr *a)
@@ -275,15 +355,21 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 }
 %}
 
+%init %{
+	{
+		PyObject *g = SWIG_globals();
+		if (g != NULL && Py_TYPE(g)->tp_dealloc == swig_varlink_dealloc)
+			Py_TYPE(g)->tp_dealloc = mio_b_py_varlink_dealloc;
+	}
+%}
+
 /* ---- arguments ---------------------------------------------------- */
 
 /* self and the object arguments: None is a TypeError, a destroyed object
  * is EBADF.  In a destructor ($disown), the pointer is cleared in the
  * Python object, so obj.__swig_destroy__(obj) then obj.method() is EBADF
  * and not a use-after-free, and the collector skips it (own is cleared). */
-%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0),
-			mio_b_events *events (void *argp = 0, int res = 0),
-			mio_b_registry *registry (void *argp = 0, int res = 0) {
+%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0, int counted = 0) {
 	if ($input == Py_None)
 		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
 	res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
@@ -293,8 +379,33 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 	if (argp == NULL)
 		MIO_B_RAISE(EBADF);
 	$1 = ($ltype)argp;
-	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0)
+	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0) {
+		/* A destructor: by hand on a live object while a call is in
+		 * progress, only queued (see mio_b_py_depth). */
 		mio_b_py_forget($input);
+		if (Py_REFCNT($input) > 0 && mio_b_py_depth > 0 &&
+		    mio_b_py_defer(argp, $descriptor) == 0)
+			Py_RETURN_NONE;
+	} else {
+		mio_b_py_depth++;
+		counted = 1;
+	}
+}
+%typemap(freearg, noblock=1) SWIGTYPE *self {
+	if (counted$argnum)
+		mio_b_py_call_done();
+}
+%typemap(in, noblock=1) mio_b_events *events (void *argp = 0, int res = 0),
+			mio_b_registry *registry (void *argp = 0, int res = 0) {
+	if ($input == Py_None)
+		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
+	res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
+	if (!SWIG_IsOK(res)) {
+		%argument_fail(res, "$type", $symname, $argnum);
+	}
+	if (argp == NULL)
+		MIO_B_RAISE(EBADF);
+	$1 = ($ltype)argp;
 }
 
 %typemap(in) mio_token {
@@ -308,6 +419,27 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 	$1 = (mio_token)v;
 }
 %typemap(out) mio_token "$result = PyLong_FromUnsignedLongLong((unsigned long long)$1);"
+
+/* Text arguments (address text, multicast groups): a str without NUL,
+ * or None for NULL; C would silently stop at an embedded NUL. */
+%typemap(in) const char * {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else {
+		Py_ssize_t n;
+		const char *s = PyUnicode_Check($input) ? PyUnicode_AsUTF8AndSize($input, &n) : NULL;
+		if (s == NULL) {
+			if (!PyErr_Occurred())
+				PyErr_Format(PyExc_TypeError, "argument $argnum must be str, not %.100s",
+					     Py_TYPE($input)->tp_name);
+			SWIG_fail;
+		}
+		if (strlen(s) != (size_t)n)
+			SWIG_exception_fail(SWIG_ValueError, "embedded null character");
+		$1 = ($1_ltype)s;
+	}
+}
+%typemap(freearg) const char * ""
 
 %typemap(in) int SOURCE {
 	$1 = PyObject_AsFileDescriptor($input);

@@ -51,3 +51,9 @@ MIO_B_PY_CLOSABLE(mio_b_unix_stream)
 MIO_B_PY_CLOSABLE(mio_b_unix_datagram)
 MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
+
+/* ---- hook: mio.Selector ---------------------------------------------
+ * The pure-Python selectors.BaseSelector (bindings/python/mio_selector.py,
+ * owned by the `selector` work) is imported into this module here, after
+ * the classes above, guarded so that a missing file does not break
+ * `import mio`.  The import line goes below this comment. */

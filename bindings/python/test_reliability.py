@@ -198,7 +198,10 @@ class TestSignals(unittest.TestCase):
     def tearDown(self):
         signal = self.signal
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, self.old_alrm)
+        # A SIGALRM still queued (valgrind delivers late) must not kill
+        # the run once the handler is gone: ignore it rather than SIG_DFL.
+        signal.signal(signal.SIGALRM, self.old_alrm
+                      if self.old_alrm not in (signal.SIG_DFL, None) else signal.SIG_IGN)
         signal.signal(signal.SIGINT, self.old_int)
         self.poll.close()
 
@@ -259,6 +262,30 @@ class TestSignals(unittest.TestCase):
         self.assertLess(time.monotonic() - t0, 5.0)
 
 
+class TestNul(unittest.TestCase):
+    def test_f12_embedded_nul_rejected(self):
+        # "127.0.0.1\0junk" was accepted as 127.0.0.1.
+        for call in (lambda: mio.UdpSocket.bind(("127.0.0.1\0junk", 0)),
+                     lambda: mio.TcpListener.bind(("::1\0x", 0, 0, 0)),
+                     lambda: mio.TcpStream.connect(("127.0.0.1\0", 9)),
+                     lambda: mio.addr_parse("127.0.0.1:0\0junk"),
+                     lambda: mio.UnixListener.bind("/tmp/x\0y"),
+                     lambda: mio.UnixStream.connect(b"/tmp/x\0y")):
+            with self.assertRaises(ValueError):
+                call()
+        u = mio.UdpSocket.bind(("127.0.0.1", 0))
+        with self.assertRaises(ValueError):
+            u.send_to(b"x", ("127.0.0.1\0junk", 9))
+        with self.assertRaises(ValueError):
+            u.join_multicast_v4("224.0.0.1\0junk")
+        with self.assertRaises(ValueError):
+            u.join_multicast_v6("ff02::1\0x", 0)
+        # abstract names may hold NULs
+        ul = mio.UnixListener.bind(b"\0mio-rel-%d\0x" % os.getpid())
+        self.assertEqual(ul.local_addr(), b"\0mio-rel-%d\0x" % os.getpid())
+        ul.close()
+
+
 def one_of_each(tmpdir):
     """A live object of every class, with the method to call on it."""
     poll = mio.Poll()
@@ -307,6 +334,51 @@ class TestDestroyed(unittest.TestCase):
                 with self.assertRaises(OSError) as cm:
                     obj.__swig_destroy__(obj)  # twice: EBADF, no double free
                 self.assertEqual(cm.exception.errno, errno.EBADF)
+        gc.collect()
+
+    def test_f02_destroy_during_argument_conversion(self):
+        # Python code runs while a method converts its arguments (fileno(),
+        # __fspath__, __float__): destroying self or another argument
+        # there freed memory the method was about to use.
+        tx, rx = mio.pipe()
+        for _ in range(50):
+            d = mio.UnixDatagram.unbound()
+
+            class Path:
+                def __fspath__(self):
+                    d.__swig_destroy__(d)
+                    return "/nonexistent/mio-rel"
+            with self.assertRaises(OSError) as cm:
+                d.connect(Path())
+            self.assertEqual(cm.exception.errno, errno.ENOENT)
+            with self.assertRaises(OSError) as cm:
+                d.fileno()
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            reg = poll.registry()
+
+            class Fd:
+                def fileno(self):
+                    reg.__swig_destroy__(reg)
+                    poll.__swig_destroy__(poll)
+                    return rx.fileno()
+            reg.register(Fd(), 1, mio.READABLE)
+            with self.assertRaises(OSError) as cm:
+                reg.deregister(rx)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
+            poll = mio.Poll()
+            events = mio.Events(2)
+
+            class Timeout:
+                def __float__(self):
+                    events.__swig_destroy__(events)
+                    poll.__swig_destroy__(poll)
+                    return 0.0
+            self.assertEqual(poll.poll(events, Timeout()), 0)
+            with self.assertRaises(OSError):
+                events.len()
         gc.collect()
 
     def test_f02_destroyed_object_as_argument(self):
