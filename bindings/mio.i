@@ -15,6 +15,11 @@
  *  - an Event is a copy (token + flags), so it never points into an Events
  *    buffer that the next poll() overwrites or that has been collected.
  *
+ * The objects, their life cycle, the error state, the scratch buffer and
+ * the language-neutral conversions are plain C in common/mio_binding.[ch]
+ * (tested on their own by common/check_binding.c); this file keeps the
+ * declarations, the %extend glue and the typemaps.
+ *
  * Errors: a method stores the negated return of the C call in mio_b_err
  * (thread-local) and returns a dummy; the %exception block below turns it
  * into the language's convention (MIO_B_RAISE): Python raises
@@ -55,263 +60,7 @@
 #include <sys/un.h>
 
 #include "mio.h"
-
-/* The pending error of the wrapper running on this thread (positive
- * errno, 0 for none).  Thread-local because Python drops the GIL inside
- * poll() and Lua states may live on several threads. */
-static __thread int mio_b_err;
-
-static inline long mio_b_set(long rc)
-{
-	if (rc < 0)
-		mio_b_err = (int)-rc;
-	return rc;
-}
-
-typedef int mio_b_ok;
-
-typedef struct mio_b_addr {
-	struct sockaddr_storage ss;
-	socklen_t               len;
-} mio_b_addr;
-
-/* Reads land in a per-thread scratch buffer (or the heap when bigger)
- * and the typemap copies them into the language's immutable string. */
-#define MIO_B_SCRATCH 65536
-static __thread char mio_b_scratch[MIO_B_SCRATCH];
-
-typedef struct mio_b_bytes {
-	char   *p;
-	size_t  n;
-	int     heap;
-} mio_b_bytes;
-
-static char *mio_b_buf(size_t n, int *heap)
-{
-	*heap = n > MIO_B_SCRATCH;
-	if (!*heap)
-		return mio_b_scratch;
-	char *p = malloc(n);
-	if (p == NULL)
-		mio_b_err = ENOMEM;
-	return p;
-}
-
-/* Finishes a read of up to n bytes into buf: the bytes, or on failure
- * an empty value with mio_b_err set and the heap buffer gone. */
-static mio_b_bytes mio_b_bytes_done(char *buf, int heap, long rc)
-{
-	mio_b_bytes b = { buf, 0, heap };
-	if (mio_b_set(rc) < 0) {
-		if (heap)
-			free(buf);
-		b.p = NULL;
-		b.heap = 0;
-		return b;
-	}
-	b.n = (size_t)rc;
-	return b;
-}
-
-static void mio_b_bytes_free(mio_b_bytes *b)
-{
-	if (b->heap)
-		free(b->p);
-	b->p = NULL;
-}
-
-typedef struct mio_b_datafrom {
-	mio_b_bytes data;
-	mio_b_addr  addr;
-} mio_b_datafrom;
-
-/* ---- Poll, with a refcount so that Registry objects keep it alive --- */
-
-typedef struct mio_b_sel {
-	mio_poll *poll;
-	long      refs;    /* the Poll object, its Registry objects, waits */
-} mio_b_sel;
-
-static void mio_b_sel_unref(mio_b_sel *s)
-{
-	if (--s->refs == 0) {
-		mio_poll_free(s->poll);
-		free(s);
-	}
-}
-
-typedef struct mio_b_poll {
-	mio_b_sel *sel;    /* NULL once closed */
-} mio_b_poll;
-
-typedef struct mio_b_registry {
-	mio_b_sel    *sel;    /* borrowed from a Poll, or NULL */
-	mio_registry *clone;  /* or owned, from try_clone */
-} mio_b_registry;
-
-static mio_registry *mio_b_registry_h(mio_b_registry *r)
-{
-	return r->clone ? r->clone : mio_poll_registry(r->sel->poll);
-}
-
-typedef struct mio_b_event {
-	mio_token token;
-	unsigned  flags;
-} mio_b_event;
-
-enum {
-	MIO_B_EV_READABLE = 1 << 0,
-	MIO_B_EV_WRITABLE = 1 << 1,
-	MIO_B_EV_ERROR = 1 << 2,
-	MIO_B_EV_READ_CLOSED = 1 << 3,
-	MIO_B_EV_WRITE_CLOSED = 1 << 4,
-	MIO_B_EV_PRIORITY = 1 << 5,
-	MIO_B_EV_AIO = 1 << 6,
-	MIO_B_EV_LIO = 1 << 7,
-};
-
-static void mio_b_event_copy(mio_b_event *dst, const mio_event *e)
-{
-	dst->token = mio_event_token(e);
-	dst->flags = (mio_event_is_readable(e) ? MIO_B_EV_READABLE : 0) |
-		     (mio_event_is_writable(e) ? MIO_B_EV_WRITABLE : 0) |
-		     (mio_event_is_error(e) ? MIO_B_EV_ERROR : 0) |
-		     (mio_event_is_read_closed(e) ? MIO_B_EV_READ_CLOSED : 0) |
-		     (mio_event_is_write_closed(e) ? MIO_B_EV_WRITE_CLOSED : 0) |
-		     (mio_event_is_priority(e) ? MIO_B_EV_PRIORITY : 0) |
-		     (mio_event_is_aio(e) ? MIO_B_EV_AIO : 0) |
-		     (mio_event_is_lio(e) ? MIO_B_EV_LIO : 0);
-}
-
-static mio_b_event *mio_b_event_new(const mio_event *e)
-{
-	mio_b_event *ev = malloc(sizeof(*ev));
-	if (ev != NULL)
-		mio_b_event_copy(ev, e);
-	return ev;
-}
-
-typedef struct mio_b_events {
-	mio_events *h;
-} mio_b_events;
-
-typedef struct mio_b_waker {
-	mio_waker *h;
-} mio_b_waker;
-
-typedef struct mio_b_evlist {
-	mio_events *ev;
-} mio_b_evlist;
-
-/* ---- Socket and pipe objects: one owned handle, NULL when closed ---- */
-
-#define MIO_B_HANDLE(T)                                                     \
-	typedef struct mio_b_##T {                                          \
-		mio_##T *h;                                                 \
-	} mio_b_##T;                                                        \
-	static mio_b_##T *mio_b_##T##_wrap(int rc, mio_##T *h)              \
-	{                                                                   \
-		if (mio_b_set(rc) < 0)                                      \
-			return NULL;                                        \
-		mio_b_##T *o = malloc(sizeof(*o));                          \
-		if (o == NULL) {                                            \
-			mio_##T##_free(h);                                  \
-			mio_b_err = ENOMEM;                                 \
-			return NULL;                                        \
-		}                                                           \
-		o->h = h;                                                   \
-		return o;                                                   \
-	}
-
-MIO_B_HANDLE(tcp_listener)
-MIO_B_HANDLE(tcp_stream)
-MIO_B_HANDLE(udp_socket)
-MIO_B_HANDLE(unix_listener)
-MIO_B_HANDLE(unix_stream)
-MIO_B_HANDLE(unix_datagram)
-MIO_B_HANDLE(pipe_sender)
-MIO_B_HANDLE(pipe_receiver)
-
-/* The handle of a socket object, or EBADF (and return `fail`) if closed. */
-#define MIO_B_H(o, fail)                                                    \
-	do {                                                                \
-		if ((o)->h == NULL) {                                       \
-			mio_b_err = EBADF;                                  \
-			return fail;                                        \
-		}                                                           \
-	} while (0)
-
-typedef struct mio_b_tcp_accept {
-	mio_b_tcp_stream *stream;
-	mio_b_addr        addr;
-} mio_b_tcp_accept;
-
-typedef struct mio_b_unix_accept {
-	mio_b_unix_stream *stream;
-	mio_b_addr         addr;
-} mio_b_unix_accept;
-
-typedef struct mio_b_pair_unix_stream {
-	mio_b_unix_stream *a, *b;
-} mio_b_pair_unix_stream;
-
-typedef struct mio_b_pair_unix_datagram {
-	mio_b_unix_datagram *a, *b;
-} mio_b_pair_unix_datagram;
-
-typedef struct mio_b_pair_pipe {
-	mio_b_pipe_sender   *a;
-	mio_b_pipe_receiver *b;
-} mio_b_pair_pipe;
-
-/* Both objects or neither: a typemap then owns two fresh objects. */
-#define MIO_B_PAIR_DONE(pair, rc, x, y, Tx, Ty)                             \
-	do {                                                                \
-		(pair).a = mio_b_##Tx##_wrap((rc), (x));                    \
-		if ((pair).a == NULL) {                                     \
-			if ((rc) >= 0)                                      \
-				mio_##Ty##_free(y);                         \
-			break;                                              \
-		}                                                           \
-		(pair).b = mio_b_##Ty##_wrap(0, (y));                       \
-		if ((pair).b == NULL) {                                     \
-			mio_##Tx##_free((pair).a->h);                       \
-			free((pair).a);                                     \
-			(pair).a = NULL;                                    \
-		}                                                           \
-	} while (0)
-
-static int mio_b_inet_pton4(const char *s, struct in_addr *out)
-{
-	if (s == NULL || *s == '\0') {
-		out->s_addr = htonl(INADDR_ANY);
-		return 0;
-	}
-	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
-}
-
-static mio_b_addr mio_b_addr_empty(void)
-{
-	mio_b_addr a;
-	memset(&a, 0, sizeof(a));
-	a.len = sizeof(a.ss);
-	return a;
-}
-
-/* The sockaddr_un forms fill at most sizeof(struct sockaddr_un). */
-static mio_b_addr mio_b_addr_un(int rc, const struct sockaddr_un *un, socklen_t len)
-{
-	mio_b_addr a = mio_b_addr_empty();
-	if (mio_b_set(rc) < 0)
-		return a;
-	if (len > sizeof(*un))
-		len = sizeof(*un);
-	memcpy(&a.ss, un, len);
-	a.len = len;
-	if (len < sizeof(sa_family_t))
-		a.ss.ss_family = AF_UNIX;
-	return a;
-}
+#include "mio_binding.h"
 %}
 
 %include "exception.i"
@@ -326,11 +75,12 @@ typedef unsigned int mio_interest;
 %include "mio_lua.i"
 #endif
 
-/* SWIG takes None/nil for any pointer; these are never optional. */
-%typemap(check) mio_b_events *events, mio_b_registry *registry, SWIGTYPE *self {
-	if ($1 == NULL)
-		SWIG_exception(SWIG_TypeError, "argument $argnum must not be None/nil");
-}
+/* Object arguments (self, events, registry) are never optional: None/nil
+ * is a type error, and an object whose struct was destroyed (Python's
+ * obj.__swig_destroy__(obj), a Lua finalizer called by hand) is EBADF.
+ * The "in" typemaps that do this are in mio_python.i and mio_lua.i; the
+ * destructors clear the script object's pointer, so no path reaches
+ * freed memory. */
 
 %exception {
 	mio_b_err = 0;
@@ -344,6 +94,15 @@ typedef unsigned int mio_interest;
 /* ------------------------------------------------------------------ */
 
 %constant unsigned int READABLE = MIO_READABLE;
+/* Event.readiness() bits (libmio 1.1, mio_event_readiness). */
+%constant unsigned int EVENT_READABLE = MIO_EVENT_READABLE;
+%constant unsigned int EVENT_WRITABLE = MIO_EVENT_WRITABLE;
+%constant unsigned int EVENT_ERROR = MIO_EVENT_ERROR;
+%constant unsigned int EVENT_READ_CLOSED = MIO_EVENT_READ_CLOSED;
+%constant unsigned int EVENT_WRITE_CLOSED = MIO_EVENT_WRITE_CLOSED;
+%constant unsigned int EVENT_PRIORITY = MIO_EVENT_PRIORITY;
+%constant unsigned int EVENT_AIO = MIO_EVENT_AIO;
+%constant unsigned int EVENT_LIO = MIO_EVENT_LIO;
 %constant unsigned int WRITABLE = MIO_WRITABLE;
 %constant unsigned int PRIORITY = MIO_PRIORITY;
 %constant unsigned int AIO = MIO_AIO;
@@ -378,12 +137,7 @@ static char *addr_format(const struct sockaddr *ADDR, socklen_t ADDRLEN)
 
 static mio_b_pair_pipe mio_b_pipe(void)
 {
-	mio_pipe_sender *tx = NULL;
-	mio_pipe_receiver *rx = NULL;
-	mio_b_pair_pipe p = { NULL, NULL };
-	int rc = mio_pipe_new(&tx, &rx);
-	MIO_B_PAIR_DONE(p, rc, tx, rx, pipe_sender, pipe_receiver);
-	return p;
+	return mio_bind_pipe_pair();
 }
 %}
 
@@ -402,6 +156,10 @@ static mio_b_pair_pipe mio_b_pipe(void)
 %newobject mio_b_registry::try_clone;
 %newobject mio_b_events::get;
 
+/* Only the constructors written below exist: SWIG's default one would
+ * make an object with no handle (mio.Registry() dereferenced NULL). */
+%nodefaultctor;
+
 
 struct mio_b_poll {};
 struct mio_b_registry {};
@@ -410,134 +168,90 @@ struct mio_b_event {};
 struct mio_b_waker {};
 
 %extend mio_b_poll {
-	mio_b_poll()
-	{
-		mio_b_poll *p = malloc(sizeof(*p));
-		mio_b_sel *sel = malloc(sizeof(*sel));
-		if (p == NULL || sel == NULL) {
-			free(p);
-			free(sel);
-			mio_b_err = ENOMEM;
-			return NULL;
-		}
-		if (mio_b_set(mio_poll_new(&sel->poll)) < 0) {
-			free(p);
-			free(sel);
-			return NULL;
-		}
-		sel->refs = 1;
-		p->sel = sel;
-		return p;
-	}
-	~mio_b_poll()
-	{
-		if ($self->sel != NULL)
-			mio_b_sel_unref($self->sel);
-		free($self);
-	}
-	/* Drops this object's hold; Registry objects and a poll() running in
-	 * another thread keep the selector until they are done. */
+	mio_b_poll() { return mio_bind_poll_new(); }
+	~mio_b_poll() { mio_bind_poll_delete($self); }
+	/* Closes the selector: its Registry objects fail EBADF from now on; a
+	 * poll() running in another thread returns first (the fd is closed
+	 * when it does).  Collecting the Poll object without close() leaves
+	 * its Registry objects working. */
 	mio_b_ok close()
 	{
-		if ($self->sel != NULL) {
-			mio_b_sel_unref($self->sel);
-			$self->sel = NULL;
-		}
+		mio_bind_poll_close($self);
 		return 0;
 	}
+	/* Waits for events.  Interrupted by a signal: MIO_B_EINTR_RETRY says
+	 * whether to wait again for the time left (Python, PEP 475: yes if
+	 * the handlers returned, else their exception) or to fail EINTR
+	 * (Lua).  The deadline costs a clock read only for a timeout > 0. */
 	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
 	{
-		mio_b_sel *sel = $self->sel;
+		mio_b_sel *sel = mio_bind_poll_wait_begin($self, events);
+		const struct timespec *t = TIMEOUT;
+		struct timespec deadline, left;
+		int timed = t != NULL && (t->tv_sec != 0 || t->tv_nsec != 0);
 		int rc;
 		if (sel == NULL)
-			return (int)mio_b_set(-EBADF);
-		sel->refs++;
-		MIO_B_BLOCKING_BEGIN
-		rc = mio_poll_wait(sel->poll, events->h, TIMEOUT);
-		MIO_B_BLOCKING_END
-		mio_b_sel_unref(sel);
+			return -1;
+		if (timed)
+			mio_bind_deadline(&deadline, t);
+		for (;;) {
+			MIO_B_BLOCKING_BEGIN
+			rc = mio_poll_wait(sel->poll, events->h, t);
+			MIO_B_BLOCKING_END
+			if (rc != -EINTR || !MIO_B_EINTR_RETRY)
+				break;
+			if (timed) {
+				if (!mio_bind_time_left(&deadline, &left)) {
+					rc = 0;
+					break;
+				}
+				t = &left;
+			}
+		}
+		mio_bind_poll_wait_end(sel, events);
+		if (mio_b_err == MIO_B_PENDING)
+			return -1;
 		return (int)mio_b_set(rc);
 	}
-	mio_b_registry *registry()
-	{
-		if ($self->sel == NULL)
-			return mio_b_set(-EBADF), NULL;
-		mio_b_registry *r = malloc(sizeof(*r));
-		if (r == NULL) {
-			mio_b_err = ENOMEM;
-			return NULL;
-		}
-		r->sel = $self->sel;
-		r->clone = NULL;
-		r->sel->refs++;
-		return r;
-	}
-	int fileno()
-	{
-		if ($self->sel == NULL)
-			return (int)mio_b_set(-EBADF);
-		return (int)mio_b_set(mio_poll_fd($self->sel->poll));
-	}
+	mio_b_registry *registry() { return mio_bind_poll_registry($self); }
+	int fileno() { return mio_bind_poll_fd($self); }
 }
 
 %extend mio_b_registry {
-	~mio_b_registry()
-	{
-		if ($self->clone != NULL)
-			mio_registry_free($self->clone);
-		else
-			mio_b_sel_unref($self->sel);
-		free($self);
-	}
+	~mio_b_registry() { mio_bind_registry_delete($self); }
 	mio_b_ok register_(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_register(mio_b_registry_h($self),
-							    SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_register(h, SOURCE, token, interests));
 	}
 	mio_b_ok reregister(int SOURCE, mio_token token, mio_interest interests)
 	{
-		return (int)mio_b_set(mio_registry_reregister(mio_b_registry_h($self),
-							      SOURCE, token, interests));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_reregister(h, SOURCE, token, interests));
 	}
 	mio_b_ok deregister(int SOURCE)
 	{
-		return (int)mio_b_set(mio_registry_deregister(mio_b_registry_h($self), SOURCE));
+		mio_registry *h = mio_bind_registry_h($self);
+		if (h == NULL)
+			return -1;
+		return (int)mio_b_set(mio_registry_deregister(h, SOURCE));
 	}
-	mio_b_registry *try_clone()
+	mio_b_registry *try_clone() { return mio_bind_registry_try_clone($self); }
+	/* Drops this object's hold on the selector; EBADF from now on. */
+	mio_b_ok close()
 	{
-		mio_b_registry *r = malloc(sizeof(*r));
-		if (r == NULL) {
-			mio_b_err = ENOMEM;
-			return NULL;
-		}
-		if (mio_b_set(mio_registry_try_clone(mio_b_registry_h($self), &r->clone)) < 0) {
-			free(r);
-			return NULL;
-		}
-		r->sel = NULL;
-		return r;
+		mio_bind_registry_close($self);
+		return 0;
 	}
 }
 
 %extend mio_b_events {
-	mio_b_events(size_t capacity = 1024)
-	{
-		mio_b_events *o = malloc(sizeof(*o));
-		if (o == NULL) {
-			mio_b_err = ENOMEM;
-			return NULL;
-		}
-		if (mio_b_set(mio_events_new(capacity, &o->h)) < 0) {
-			free(o);
-			return NULL;
-		}
-		return o;
-	}
-	~mio_b_events()
-	{
-		mio_events_free($self->h);
-		free($self);
-	}
+	mio_b_events(size_t capacity = 1024) { return mio_bind_events_new(capacity); }
+	~mio_b_events() { mio_bind_events_delete($self); }
 	size_t capacity() { return mio_events_capacity($self->h); }
 	size_t len() { return mio_events_len($self->h); }
 	bool is_empty() { return mio_events_is_empty($self->h); }
@@ -546,23 +260,18 @@ struct mio_b_waker {};
 	mio_b_event *get(size_t index)
 	{
 		const mio_event *e = mio_events_get($self->h, index);
-		if (e == NULL)
-			return NULL;
-		mio_b_event *ev = mio_b_event_new(e);
-		if (ev == NULL)
-			mio_b_err = ENOMEM;
-		return ev;
+		return e == NULL ? NULL : mio_bind_event_new(e);
 	}
 	/* Copies of all current events, in order. */
 	mio_b_evlist iter()
 	{
-		mio_b_evlist it = { $self->h };
+		mio_b_evlist it = { $self->h, $self };
 		return it;
 	}
 }
 
 %extend mio_b_event {
-	~mio_b_event() { free($self); }
+	~mio_b_event() { mio_bind_event_delete($self); }
 	mio_token token() { return $self->token; }
 	bool is_readable() { return ($self->flags & MIO_B_EV_READABLE) != 0; }
 	bool is_writable() { return ($self->flags & MIO_B_EV_WRITABLE) != 0; }
@@ -572,32 +281,20 @@ struct mio_b_waker {};
 	bool is_priority() { return ($self->flags & MIO_B_EV_PRIORITY) != 0; }
 	bool is_aio() { return ($self->flags & MIO_B_EV_AIO) != 0; }
 	bool is_lio() { return ($self->flags & MIO_B_EV_LIO) != 0; }
+	/* Every readiness bit at once (libmio 1.1): an OR of EVENT_*. */
+	unsigned int readiness() { return $self->flags; }
 }
 
 /* The waker needs the registry only while it is created. */
 %extend mio_b_waker {
 	mio_b_waker(mio_b_registry *registry, mio_token token)
 	{
-		mio_b_waker *o = malloc(sizeof(*o));
-		if (o == NULL) {
-			mio_b_err = ENOMEM;
-			return NULL;
-		}
-		if (mio_b_set(mio_waker_new(mio_b_registry_h(registry), token, &o->h)) < 0) {
-			free(o);
-			return NULL;
-		}
-		return o;
+		return mio_bind_waker_new(registry, token);
 	}
-	~mio_b_waker()
-	{
-		mio_waker_free($self->h);
-		free($self);
-	}
+	~mio_b_waker() { mio_bind_waker_delete($self); }
 	mio_b_ok close()
 	{
-		mio_waker_free($self->h);
-		$self->h = NULL;
+		mio_bind_waker_close($self);
 		return 0;
 	}
 	/* Safe from any thread. */
@@ -616,16 +313,11 @@ struct mio_b_waker {};
 %newobject mio_b_##T::from_fd;
 struct mio_b_##T {};
 %extend mio_b_##T {
-	~mio_b_##T()
-	{
-		mio_##T##_free($self->h);
-		free($self);
-	}
+	~mio_b_##T() { mio_bind_##T##_delete($self); }
 	/* Closes now; the object stays, and every method then fails EBADF. */
 	mio_b_ok close()
 	{
-		mio_##T##_free($self->h);
-		$self->h = NULL;
+		mio_bind_##T##_close($self);
 		return 0;
 	}
 	int fileno()
@@ -646,7 +338,7 @@ struct mio_b_##T {};
 	{
 		mio_##T *h = NULL;
 		int rc = mio_##T##_from_fd(fd, &h);
-		return mio_b_##T##_wrap(rc, h);
+		return mio_bind_##T##_wrap(rc, h);
 	}
 }
 %enddef
@@ -818,7 +510,7 @@ MIO_B_U32_OPT(tcp_listener, ttl)
 	{
 		mio_tcp_listener *h = NULL;
 		int rc = mio_tcp_listener_bind(ADDR, ADDRLEN, &h);
-		return mio_b_tcp_listener_wrap(rc, h);
+		return mio_bind_tcp_listener_wrap(rc, h);
 	}
 	mio_b_tcp_accept accept()
 	{
@@ -826,7 +518,7 @@ MIO_B_U32_OPT(tcp_listener, ttl)
 		MIO_B_H($self, r);
 		mio_tcp_stream *s = NULL;
 		int rc = mio_tcp_listener_accept($self->h, &s, &r.addr.ss, &r.addr.len);
-		r.stream = mio_b_tcp_stream_wrap(rc, s);
+		r.stream = mio_bind_tcp_stream_wrap(rc, s);
 		return r;
 	}
 }
@@ -851,7 +543,122 @@ MIO_B_WRITEV(tcp_stream)
 	{
 		mio_tcp_stream *h = NULL;
 		int rc = mio_tcp_stream_connect(ADDR, ADDRLEN, &h);
-		return mio_b_tcp_stream_wrap(rc, h);
+		return mio_bind_tcp_stream_wrap(rc, h);
+	}
+}
+
+/* TcpSocket (libmio 1.1): options that must precede bind/listen/connect.
+ * listen() and connect() consume the socket, on failure too: the object
+ * is closed afterwards (EBADF), as mio_tcp_socket(3) says. */
+%rename(TcpSocket) mio_b_tcp_socket;
+%newobject mio_b_tcp_socket::new_v4;
+%newobject mio_b_tcp_socket::new_v6;
+%newobject mio_b_tcp_socket::listen;
+%newobject mio_b_tcp_socket::connect;
+
+MIO_B_COMMON(tcp_socket)
+MIO_B_ADDR_GETTER(tcp_socket, local_addr, inet)
+
+%define MIO_B_GETSET(T, name, ctype, zero)
+%extend mio_b_##T {
+	mio_b_ok set_##name(ctype v)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, v));
+	}
+	ctype get_##name()
+	{
+		MIO_B_H($self, zero);
+		ctype v = zero;
+		mio_b_set(mio_##T##_get_##name($self->h, &v));
+		return v;
+	}
+}
+%enddef
+MIO_B_GETSET(tcp_socket, reuseaddr, bool, false)
+MIO_B_GETSET(tcp_socket, reuseport, bool, false)
+MIO_B_GETSET(tcp_socket, keepalive, bool, false)
+MIO_B_GETSET(tcp_socket, only_v6, bool, false)
+MIO_B_GETSET(tcp_socket, nodelay, bool, false)
+MIO_B_GETSET(tcp_socket, recv_buffer_size, uint32_t, 0)
+MIO_B_GETSET(tcp_socket, send_buffer_size, uint32_t, 0)
+MIO_B_GETSET(tcp_socket, keepalive_retries, uint32_t, 0)
+
+/* Durations are seconds (float), as timeouts are. */
+%define MIO_B_DURATION(T, name)
+%extend mio_b_##T {
+	mio_b_ok set_##name(const struct timespec *TIMEOUT)
+	{
+		MIO_B_H($self, -1);
+		if (TIMEOUT == NULL)
+			return (int)mio_b_set(-EINVAL);
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, TIMEOUT));
+	}
+	double get_##name()
+	{
+		MIO_B_H($self, 0);
+		struct timespec ts = { 0, 0 };
+		mio_b_set(mio_##T##_get_##name($self->h, &ts));
+		return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	}
+}
+%enddef
+MIO_B_DURATION(tcp_socket, keepalive_time)
+MIO_B_DURATION(tcp_socket, keepalive_interval)
+
+%extend mio_b_tcp_socket {
+	static mio_b_tcp_socket *new_v4()
+	{
+		mio_tcp_socket *h = NULL;
+		int rc = mio_tcp_socket_new_v4(&h);
+		return mio_bind_tcp_socket_wrap(rc, h);
+	}
+	static mio_b_tcp_socket *new_v6()
+	{
+		mio_tcp_socket *h = NULL;
+		int rc = mio_tcp_socket_new_v6(&h);
+		return mio_bind_tcp_socket_wrap(rc, h);
+	}
+	mio_b_ok bind(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_tcp_socket_bind($self->h, ADDR, ADDRLEN));
+	}
+	/* linger: seconds, or None/nil for off (the default). */
+	mio_b_ok set_linger(const struct timespec *TIMEOUT = NULL)
+	{
+		MIO_B_H($self, -1);
+		return (int)mio_b_set(mio_tcp_socket_set_linger($self->h, TIMEOUT));
+	}
+	/* Seconds, or -1 when linger is off. */
+	double get_linger()
+	{
+		MIO_B_H($self, 0);
+		bool on = false;
+		struct timespec ts = { 0, 0 };
+		if (mio_b_set(mio_tcp_socket_get_linger($self->h, &on, &ts)) < 0)
+			return 0;
+		return on ? (double)ts.tv_sec + ts.tv_nsec / 1e9 : -1.0;
+	}
+	/* Consumes this socket (closed afterwards, also on failure). */
+	mio_b_tcp_listener *listen(int backlog = 1024)
+	{
+		MIO_B_H($self, NULL);
+		mio_tcp_listener *l = NULL;
+		mio_tcp_socket *h = $self->h;
+		$self->h = NULL;
+		int rc = mio_tcp_socket_listen(h, backlog, &l);
+		return mio_bind_tcp_listener_wrap(rc, l);
+	}
+	/* Consumes this socket; a non-blocking connect as TcpStream.connect. */
+	mio_b_tcp_stream *connect(const struct sockaddr *ADDR, socklen_t ADDRLEN)
+	{
+		MIO_B_H($self, NULL);
+		mio_tcp_stream *s = NULL;
+		mio_tcp_socket *h = $self->h;
+		$self->h = NULL;
+		int rc = mio_tcp_socket_connect(h, ADDR, ADDRLEN, &s);
+		return mio_bind_tcp_stream_wrap(rc, s);
 	}
 }
 
@@ -880,7 +687,7 @@ MIO_B_U32_OPT(udp_socket, ttl)
 	{
 		mio_udp_socket *h = NULL;
 		int rc = mio_udp_socket_bind(ADDR, ADDRLEN, &h);
-		return mio_b_udp_socket_wrap(rc, h);
+		return mio_bind_udp_socket_wrap(rc, h);
 	}
 	mio_b_ok connect(const struct sockaddr *ADDR, socklen_t ADDRLEN)
 	{
@@ -990,7 +797,7 @@ MIO_B_UNADDR_GETTER(unix_listener, local_addr)
 	{
 		mio_unix_listener *h = NULL;
 		int rc = mio_unix_listener_bind_addr(UNADDR, UNLEN, &h);
-		return mio_b_unix_listener_wrap(rc, h);
+		return mio_bind_unix_listener_wrap(rc, h);
 	}
 	mio_b_unix_accept accept()
 	{
@@ -1001,7 +808,7 @@ MIO_B_UNADDR_GETTER(unix_listener, local_addr)
 		mio_unix_stream *s = NULL;
 		memset(&un, 0, sizeof(un));
 		int rc = mio_unix_listener_accept($self->h, &s, &un, &len);
-		r.stream = mio_b_unix_stream_wrap(rc, s);
+		r.stream = mio_bind_unix_stream_wrap(rc, s);
 		if (r.stream != NULL)
 			r.addr = mio_b_addr_un(0, &un, len);
 		return r;
@@ -1023,15 +830,11 @@ MIO_B_WRITEV(unix_stream)
 	{
 		mio_unix_stream *h = NULL;
 		int rc = mio_unix_stream_connect_addr(UNADDR, UNLEN, &h);
-		return mio_b_unix_stream_wrap(rc, h);
+		return mio_bind_unix_stream_wrap(rc, h);
 	}
 	static mio_b_pair_unix_stream pair()
 	{
-		mio_unix_stream *a = NULL, *b = NULL;
-		mio_b_pair_unix_stream p = { NULL, NULL };
-		int rc = mio_unix_stream_pair(&a, &b);
-		MIO_B_PAIR_DONE(p, rc, a, b, unix_stream, unix_stream);
-		return p;
+		return mio_bind_unix_stream_pair();
 	}
 }
 
@@ -1048,21 +851,17 @@ MIO_B_WRITE(unix_datagram, send)
 	{
 		mio_unix_datagram *h = NULL;
 		int rc = mio_unix_datagram_bind_addr(UNADDR, UNLEN, &h);
-		return mio_b_unix_datagram_wrap(rc, h);
+		return mio_bind_unix_datagram_wrap(rc, h);
 	}
 	static mio_b_unix_datagram *unbound()
 	{
 		mio_unix_datagram *h = NULL;
 		int rc = mio_unix_datagram_unbound(&h);
-		return mio_b_unix_datagram_wrap(rc, h);
+		return mio_bind_unix_datagram_wrap(rc, h);
 	}
 	static mio_b_pair_unix_datagram pair()
 	{
-		mio_unix_datagram *a = NULL, *b = NULL;
-		mio_b_pair_unix_datagram p = { NULL, NULL };
-		int rc = mio_unix_datagram_pair(&a, &b);
-		MIO_B_PAIR_DONE(p, rc, a, b, unix_datagram, unix_datagram);
-		return p;
+		return mio_bind_unix_datagram_pair();
 	}
 	mio_b_ok connect(const struct sockaddr_un *UNADDR, socklen_t UNLEN)
 	{
@@ -1101,8 +900,26 @@ MIO_B_WRITE(unix_datagram, send)
 %rename(Receiver) mio_b_pipe_receiver;
 
 MIO_B_COMMON(pipe_sender)
-MIO_B_WRITE(pipe_sender, write)
-MIO_B_WRITEV(pipe_sender)
+
+/* Pipe writes go through MIO_B_PIPE_WRITE (per language): Lua's blocks
+ * SIGPIPE around the write (mio_binding.h), so a closed reader is EPIPE,
+ * not the death of the interpreter; Python ignores SIGPIPE already. */
+%extend mio_b_pipe_sender {
+	long write(const char *DATA, size_t DATALEN)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_write($self->h, DATA, DATALEN));
+		return mio_b_set(rc);
+	}
+	long writev(const struct iovec *IOV, int IOVCNT)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_writev($self->h, IOV, IOVCNT));
+		return mio_b_set(rc);
+	}
+}
 MIO_B_COMMON(pipe_receiver)
 MIO_B_READ(pipe_receiver, read, readinto)
 MIO_B_READV(pipe_receiver)

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The C test suites under AddressSanitizer + UndefinedBehaviorSanitizer
+# The C test suites (tests/ and bindings/common/) under AddressSanitizer + UndefinedBehaviorSanitizer
 # (LeakSanitizer included: Check's forked children exit normally, so a
 # leak fails the test that made it), then under ThreadSanitizer.
 # Each in its own build dir; every report is fatal (-fno-sanitize-recover).
@@ -36,9 +36,18 @@ run_suite() {   # name, build dir, configure args...
 		exit 1
 	fi
 	grep -E '^(PASS|FAIL|ERROR|SKIP)' "$dir/check.out"
+	# The bindings' C support code (bindings/common: object life cycles,
+	# scratch buffer, address conversions) has its own Check suite.
+	echo "== sanitizers: $name: make -C bindings/common check"
+	if ! make -C "$dir/bindings/common" check >"$dir/check-binding.out" 2>&1; then
+		grep -E '^(PASS|FAIL|ERROR)' "$dir/check-binding.out" || true
+		grep -vE '^(PASS|Running)' "$dir/bindings/common/check_binding.log" | tail -60
+		exit 1
+	fi
+	grep -E '^(PASS|FAIL|ERROR|SKIP)' "$dir/check-binding.out"
 	# A sanitizer report that somehow did not fail a test still fails us.
 	if grep -lE '(AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error):' \
-		"$dir"/tests/*.log 2>/dev/null; then
+		"$dir"/tests/*.log "$dir"/bindings/common/*.log 2>/dev/null; then
 		echo "sanitizer reports in the logs above"; exit 1
 	fi
 }

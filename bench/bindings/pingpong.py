@@ -1,72 +1,55 @@
 #!/usr/bin/env python3
-"""Ping-pong over a Unix socketpair, one thread, both ends in one loop:
-the mio Python binding against the stdlib `selectors` module (epoll on
-Linux) doing exactly the same work.  A round trip is: A writes 64 bytes,
-the loop wakes, B reads them into a buffer and writes them back, the loop
-wakes, A reads them.  Prints round trips/s and ns per round trip, the
-median of RUNS runs, for each.
+"""W1 ping-pong over a Unix socketpair, one thread, both ends in one loop,
+written the way each library's documentation tells a user to write it.
+A round trip: A writes 64 bytes, the loop wakes, B reads them and writes
+them back, the loop wakes, A reads them.
 
-    pingpong.py [ROUND_TRIPS [RUNS]]
+    pingpong.py SYSTEM ROUND_TRIPS      run one system, print elapsed ns
+
+SYSTEM is one of:
+  selectors   stdlib selectors.DefaultSelector (epoll) + os.read/os.write
+  mio         the mio binding: Poll + raw fds + os.read/os.write, the
+              documented idiom  poll.poll(events, None) /
+              for ev in events: ev.token(), ev.is_readable()
+  uvloop      uvloop's event loop, asyncio Protocols on the socketpair
+run.sh runs each system for wall time (medians) and under callgrind at N
+and 2N round trips (instructions per round trip, start-up cancelled).
 """
-import selectors
+import os
 import socket
-import statistics
 import sys
 import time
-
-import mio
 
 MSG = b"x" * 64
 
 
-def bench_mio(n):
-    poll = mio.Poll()
-    reg = poll.registry()
-    events = mio.Events(16)
-    a, b = mio.UnixStream.pair()
-    reg.register(a, 0, mio.READABLE)
-    reg.register(b, 1, mio.READABLE)
-    buf = bytearray(4096)
-    view = memoryview(buf)
-    done = 0
-    t0 = time.perf_counter_ns()
-    a.write(MSG)
-    while done < n:
-        poll.poll(events, None)
-        for ev in events:
-            if ev.token() == 1:
-                k = b.readinto(buf)
-                b.write(view[:k])
-            else:
-                a.readinto(buf)
-                done += 1
-                if done < n:
-                    a.write(MSG)
-    return time.perf_counter_ns() - t0
-
-
-def bench_selectors(n):
-    sel = selectors.DefaultSelector()
+def pair():
     a, b = socket.socketpair()
     a.setblocking(False)
     b.setblocking(False)
-    sel.register(a, selectors.EVENT_READ, 0)
-    sel.register(b, selectors.EVENT_READ, 1)
-    buf = bytearray(4096)
-    view = memoryview(buf)
+    return a, b
+
+
+def bench_selectors(n):
+    import selectors
+    sel = selectors.DefaultSelector()
+    a, b = pair()
+    fa, fb = a.fileno(), b.fileno()
+    sel.register(fa, selectors.EVENT_READ, 0)
+    sel.register(fb, selectors.EVENT_READ, 1)
+    read, write = os.read, os.write
     done = 0
     t0 = time.perf_counter_ns()
-    a.send(MSG)
+    write(fa, MSG)
     while done < n:
-        for key, _mask in sel.select(None):
+        for key, mask in sel.select(None):
             if key.data == 1:
-                k = b.recv_into(buf)
-                b.send(view[:k])
+                write(fb, read(fb, 4096))
             else:
-                a.recv_into(buf)
+                read(fa, 4096)
                 done += 1
                 if done < n:
-                    a.send(MSG)
+                    write(fa, MSG)
     elapsed = time.perf_counter_ns() - t0
     sel.close()
     a.close()
@@ -74,20 +57,93 @@ def bench_selectors(n):
     return elapsed
 
 
+def bench_mio(n):
+    import mio
+    poll = mio.Poll()
+    reg = poll.registry()
+    events = mio.Events(16)
+    a, b = pair()
+    fa, fb = a.fileno(), b.fileno()
+    reg.register(fa, 0, mio.READABLE)
+    reg.register(fb, 1, mio.READABLE)
+    read, write = os.read, os.write
+    done = 0
+    t0 = time.perf_counter_ns()
+    write(fa, MSG)
+    while done < n:
+        poll.poll(events, None)
+        for ev in events:
+            if ev.token() == 1 and ev.is_readable():
+                # Edge-triggered: one 64-byte message is all there is, and a
+                # read shorter than asked for leaves nothing behind.
+                write(fb, read(fb, 4096))
+            elif ev.is_readable():
+                read(fa, 4096)
+                done += 1
+                if done < n:
+                    write(fa, MSG)
+    elapsed = time.perf_counter_ns() - t0
+    reg.deregister(fa)
+    reg.deregister(fb)
+    poll.close()
+    a.close()
+    b.close()
+    return elapsed
+
+
+def bench_uvloop(n):
+    import asyncio
+    import uvloop
+
+    class Echo(asyncio.Protocol):
+        def connection_made(self, transport):
+            self.t = transport
+
+        def data_received(self, data):
+            self.t.write(data)
+
+    class Pinger(asyncio.Protocol):
+        def __init__(self, fut):
+            self.fut = fut
+            self.done = 0
+
+        def connection_made(self, transport):
+            self.t = transport
+
+        def data_received(self, data):
+            self.done += 1
+            if self.done < n:
+                self.t.write(MSG)
+            elif not self.fut.done():
+                self.fut.set_result(None)
+
+    async def run():
+        loop = asyncio.get_running_loop()
+        a, b = pair()
+        fut = loop.create_future()
+        ta, pa = await loop.connect_accepted_socket(lambda: Pinger(fut), a)
+        tb, _ = await loop.connect_accepted_socket(Echo, b)
+        t0 = time.perf_counter_ns()
+        ta.write(MSG)
+        await fut
+        elapsed = time.perf_counter_ns() - t0
+        ta.close()
+        tb.close()
+        return elapsed
+
+    loop = uvloop.new_event_loop()
+    try:
+        return loop.run_until_complete(run())
+    finally:
+        loop.close()
+
+
+SYSTEMS = {"selectors": bench_selectors, "mio": bench_mio, "uvloop": bench_uvloop}
+
+
 def main():
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    results = {}
-    for name, fn in (("python mio", bench_mio), ("python selectors", bench_selectors)):
-        fn(min(n, 1000))  # warm up
-    for _ in range(runs):  # interleaved, so both see the same machine load
-        for name, fn in (("python mio", bench_mio), ("python selectors", bench_selectors)):
-            results.setdefault(name, []).append(fn(n))
-    for name, times in results.items():
-        ns = statistics.median(times) / n
-        print("%-18s %10.0f round trips/s %8.0f ns/round trip  (median of %d x %d, %s)"
-              % (name, 1e9 / ns, ns, runs, n, selectors.DefaultSelector.__name__
-                 if "selectors" in name else "mio " + mio.backend()))
+    system, n = sys.argv[1], int(sys.argv[2])
+    print(SYSTEMS[system](n))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,19 @@
 #define MIO_B_RAISE(e) return mio_b_lua_fail(L, (e))
 #define MIO_B_BLOCKING_BEGIN
 #define MIO_B_BLOCKING_END
+/* Lua has no signal handlers of its own: a wait interrupted by a signal
+ * returns nil, msg, EINTR (the C handler that caused it has run). */
+#define MIO_B_EINTR_RETRY 0
+/* The Lua interpreter keeps SIGPIPE's default action (death), and a pure
+ * Lua script cannot change it: every pipe write blocks SIGPIPE around
+ * itself and a closed reader is nil, msg, EPIPE. */
+#define MIO_B_PIPE_WRITE(rc, call)                                          \
+	do {                                                                \
+		mio_b_sigpipe g_;                                           \
+		mio_bind_sigpipe_block(&g_);                                \
+		(rc) = (call);                                              \
+		mio_bind_sigpipe_unblock(&g_, (rc));                        \
+	} while (0)
 
 static int mio_b_lua_fail(lua_State *L, int e)
 {
@@ -61,40 +74,338 @@ static void mio_b_lua_pushbytes(lua_State *L, mio_b_bytes *b)
 }
 
 /* The iterator events:iter() returns.  Upvalues: the Events userdata (so
- * the buffer outlives the loop), its mio_events, the Event type, the next
- * index. */
+ * the buffer outlives the loop; read through it at each step, so a
+ * destroyed Events ends the loop instead of being read), the Event type,
+ * the next index. */
 static int mio_b_lua_events_next(lua_State *L)
 {
-	mio_events *ev = lua_touserdata(L, lua_upvalueindex(2));
-	swig_type_info *type = lua_touserdata(L, lua_upvalueindex(3));
-	lua_Integer i = lua_tointeger(L, lua_upvalueindex(4));
-	const mio_event *e = mio_events_get(ev, (size_t)i);
+	swig_lua_userdata *usr = lua_touserdata(L, lua_upvalueindex(1));
+	swig_type_info *type = lua_touserdata(L, lua_upvalueindex(2));
+	lua_Integer i = lua_tointeger(L, lua_upvalueindex(3));
+	mio_b_events *evs = usr ? usr->ptr : NULL;
+	const mio_event *e = evs ? mio_events_get(evs->h, (size_t)i) : NULL;
 	if (e == NULL)
 		return 0;
-	mio_b_event *copy = mio_b_event_new(e);
+	mio_b_event *copy = mio_bind_event_new(e);
 	if (copy == NULL)
 		return luaL_error(L, "out of memory");
 	lua_pushinteger(L, i + 1);
-	lua_replace(L, lua_upvalueindex(4));
+	lua_replace(L, lua_upvalueindex(3));
 	SWIG_NewPointerObj(L, copy, type, 1);
 	return 1;
 }
+
+/* The buffers of a readv: a userdata holding the iovecs and owning the
+ * malloc'd data area, freed by its __gc (the metatable lives in the
+ * registry; __metatable hides it). */
+typedef struct mio_b_lua_box {
+	char        *p;
+	struct iovec iov[];
+} mio_b_lua_box;
+
+static int mio_b_lua_box_gc(lua_State *L)
+{
+	mio_b_lua_box *box = luaL_checkudata(L, 1, "mio.readv");
+	free(box->p);
+	box->p = NULL;
+	return 0;
+}
+
+static mio_b_lua_box *mio_b_lua_box_new(lua_State *L, size_t niov)
+{
+	mio_b_lua_box *box = lua_newuserdatauv(L, sizeof(*box) + niov * sizeof(struct iovec), 0);
+	box->p = NULL;
+	if (luaL_newmetatable(L, "mio.readv")) {
+		lua_pushcfunction(L, mio_b_lua_box_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_pushboolean(L, 0);
+		lua_setfield(L, -2, "__metatable");
+	}
+	lua_setmetatable(L, -2);
+	return box;
+}
+
+/* __gc of every class (upvalue: the class metatable, so that only our
+ * userdata are touched): runs the destructor once and forgets the pointer,
+ * so a finalizer called by hand (debug.getmetatable(o).__gc(o)) and the
+ * collector's own call cannot free twice, and methods then see EBADF. */
+static int mio_b_lua_gc(lua_State *L)
+{
+	swig_lua_userdata *usr = lua_touserdata(L, 1);
+	if (usr == NULL || !lua_getmetatable(L, 1))
+		return 0;
+	int ours = lua_rawequal(L, -1, lua_upvalueindex(1));
+	lua_pop(L, 1);
+	if (!ours)
+		return 0;
+	void *ptr = usr->ptr;
+	int own = usr->own;
+	usr->ptr = NULL;
+	usr->own = 0;
+	if (own && ptr != NULL) {
+		swig_lua_class *clss = usr->type ? usr->type->clientdata : NULL;
+		if (clss != NULL && clss->destructor != NULL)
+			clss->destructor(ptr);
+	}
+	return 0;
+}
+
+/* t.__metatable = false, raw (t is a metatable). */
+static void mio_b_lua_lock(lua_State *L, int t)
+{
+	t = lua_absindex(L, t);
+	lua_pushstring(L, "__metatable");
+	lua_pushboolean(L, 0);
+	lua_rawset(L, t);
+}
+
+/* The __call of a class table: SWIG's own proxy keeps one result, so a
+ * failed constructor gave a bare nil instead of nil, message, errno.
+ * Upvalue: the real constructor wrapper. */
+static int mio_b_lua_call_ctor(lua_State *L)
+{
+	lua_CFunction ctor = lua_tocfunction(L, lua_upvalueindex(1));
+	lua_remove(L, 1);  /* the class table */
+	return ctor(L);
+}
+
+/* Sets module[name]'s __call to ctor with all its results. */
+static void mio_b_lua_ctor(lua_State *L, int module, const char *name, lua_CFunction ctor)
+{
+	lua_pushstring(L, name);
+	lua_rawget(L, module);
+	if (!lua_istable(L, -1) || !lua_getmetatable(L, -1))
+		luaL_error(L, "mio: no class table %s", name);
+	lua_pushstring(L, "__call");
+	lua_pushcfunction(L, ctor);
+	lua_pushcclosure(L, mio_b_lua_call_ctor, 1);
+	lua_rawset(L, -3);
+	lua_pop(L, 2);
+}
+
+/* Every class with a constructor must have had mio_b_lua_ctor: a class
+ * table whose __call is still SWIG's proxy fails the module load, so a
+ * new constructor cannot silently lose its error values. */
+static void mio_b_lua_check_ctors(lua_State *L, int module)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL || clss->constructor == NULL)
+			continue;
+		lua_pushstring(L, clss->cls_static->name);
+		lua_rawget(L, module);
+		int ok = 0;
+		if (lua_istable(L, -1) && lua_getmetatable(L, -1)) {
+			lua_pushstring(L, "__call");
+			lua_rawget(L, -2);
+			ok = lua_tocfunction(L, -1) == mio_b_lua_call_ctor;
+			lua_pop(L, 2);
+		}
+		lua_pop(L, 1);
+		if (!ok)
+			luaL_error(L, "mio: constructor of %s not wrapped (mio_lua.i %%init)",
+				   clss->cls_static->name);
+	}
+}
+
+/* The key, in each instance metatable, of the swig_type_info it is for:
+ * an object argument is accepted only if its metatable says it is of the
+ * expected class.  SWIG's own check reads the type out of any full
+ * userdata, so a foreign one (io.stdout) made it read a FILE * as a
+ * swig_type_info and crash. */
+static const char mio_b_lua_typekey;
+
+/* The object at idx if it is a live-or-dead instance of class ty: 1 with
+ * *ptr its pointer (NULL once destroyed), 0 if it is anything else. */
+static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **ptr)
+{
+	if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
+		return 0;
+	int ok = lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA &&
+		 lua_touserdata(L, -1) == (void *)ty;
+	lua_pop(L, 2);
+	if (ok)
+		*ptr = ((swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
+	return ok;
+}
+
+/* __len: Lua passes the operand twice; the len() wrapper takes one. */
+static int mio_b_lua_len(lua_State *L)
+{
+	lua_settop(L, 1);
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, 1, 1);
+	return 1;
+}
+
+/* Each instance metatable: its class's type under mio_b_lua_typekey, and
+ * its method table as a plain __index.  SWIG's __index is a C function
+ * that looks in the getter table, the method table and the bases by
+ * name on every call, most of what a method call cost (issue 13); these
+ * classes have methods only, so the VM can find them in one table.  A
+ * class that ever gets attributes or bases keeps SWIG's __index. */
+static void mio_b_lua_fast_index(lua_State *L)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL)
+			continue;
+		SWIG_Lua_get_class_metatable(L, clss->fqname);
+		if (!lua_istable(L, -1)) {
+			lua_pop(L, 1);
+			continue;
+		}
+		lua_pushlightuserdata(L, swig_types[i]);
+		lua_rawsetp(L, -2, &mio_b_lua_typekey);
+		int plain = (clss->attributes == NULL || clss->attributes[0].name == NULL) &&
+			    (clss->bases == NULL || clss->bases[0] == NULL);
+		lua_pushstring(L, ".fn");
+		lua_rawget(L, -2);
+		if (plain && lua_istable(L, -1)) {
+			/* #obj is obj:len() where there is one (Events). */
+			lua_pushstring(L, "len");
+			if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+				lua_pushcclosure(L, mio_b_lua_len, 1);
+				lua_pushstring(L, "__len");
+				lua_insert(L, -2);
+				lua_rawset(L, -4);
+			} else {
+				lua_pop(L, 1);
+			}
+			lua_pushstring(L, "__index");
+			lua_insert(L, -2);
+			lua_rawset(L, -3);
+		} else {
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+}
+
+/* Scripts cannot reach the metatables (getmetatable returns false), so
+ * they cannot call finalizers or replace methods: the instance
+ * metatables, the class tables' metatables (which link to the instance
+ * ones) and the module's.  `module` is the module table's index. */
+static void mio_b_lua_protect(lua_State *L, int module)
+{
+	for (int i = 0; swig_types[i] != NULL; i++) {
+		swig_lua_class *clss = swig_types[i]->clientdata;
+		if (clss == NULL)
+			continue;
+		SWIG_Lua_get_class_metatable(L, clss->fqname);
+		if (lua_istable(L, -1)) {
+			lua_pushstring(L, "__gc");
+			lua_pushvalue(L, -2);
+			lua_pushcclosure(L, mio_b_lua_gc, 1);
+			lua_rawset(L, -3);
+			mio_b_lua_lock(L, -1);
+		}
+		lua_pop(L, 1);
+		lua_pushstring(L, clss->cls_static->name);
+		lua_rawget(L, module);
+		if (lua_istable(L, -1) && lua_getmetatable(L, -1)) {
+			mio_b_lua_lock(L, -1);
+			lua_pop(L, 1);
+		}
+		lua_pop(L, 1);
+	}
+	if (lua_getmetatable(L, module)) {
+		mio_b_lua_lock(L, -1);
+		lua_pop(L, 1);
+	}
+}
 %}
+
+%init %{
+	mio_b_lua_ctor(L, lua_gettop(L), "Poll", _wrap_new_Poll);
+	mio_b_lua_ctor(L, lua_gettop(L), "Events", _wrap_new_Events);
+	mio_b_lua_ctor(L, lua_gettop(L), "Waker", _wrap_new_Waker);
+	mio_b_lua_check_ctors(L, lua_gettop(L));
+	mio_b_lua_fast_index(L);
+	mio_b_lua_protect(L, lua_gettop(L));
+%}
+
+/* self and the object arguments: nil is a type error, a destroyed object
+ * (pointer cleared by mio_b_lua_gc) is nil, msg, EBADF. */
+%typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self, mio_b_events *events,
+	mio_b_registry *registry {
+	if (!mio_b_lua_object(L, $input, $descriptor, (void **)&$1))
+		SWIG_fail_ptr("$symname", $argnum, $descriptor);
+	if ($1 == NULL)
+		MIO_B_RAISE(EBADF);
+}
 
 /* ---- integers ----------------------------------------------------- */
 
-%typemap(in, checkfn="mio_b_lua_isint") int, long, unsigned int, size_t, uint32_t, mio_interest
-	"$1 = ($1_ltype)lua_tointeger(L, $input);"
+/* Every integer parameter, whatever its C type, goes through one typemap
+ * that checks the Lua integer fits the type: a bare cast made
+ * from_fd(2^32 + fd) adopt fd and set_ttl(2^32 + 64) set 64.  The bounds
+ * come from _Generic over the parameter's type with no default, so a C
+ * integer type this list forgets does not compile. */
+%{
+#define MIO_B_INT_MIN(x) _Generic((x),                                      \
+	signed char: (lua_Integer)SCHAR_MIN, short: (lua_Integer)SHRT_MIN,    \
+	int: (lua_Integer)INT_MIN, long: (lua_Integer)LONG_MIN,               \
+	long long: (lua_Integer)LLONG_MIN, char: (lua_Integer)CHAR_MIN,       \
+	unsigned char: (lua_Integer)0, unsigned short: (lua_Integer)0,        \
+	unsigned int: (lua_Integer)0, unsigned long: (lua_Integer)0,          \
+	unsigned long long: (lua_Integer)0)
+#define MIO_B_INT_MAX(x) _Generic((x),                                      \
+	signed char: (lua_Unsigned)SCHAR_MAX, short: (lua_Unsigned)SHRT_MAX,  \
+	int: (lua_Unsigned)INT_MAX, long: (lua_Unsigned)LONG_MAX,             \
+	long long: (lua_Unsigned)LLONG_MAX, char: (lua_Unsigned)CHAR_MAX,     \
+	unsigned char: (lua_Unsigned)UCHAR_MAX,                               \
+	unsigned short: (lua_Unsigned)USHRT_MAX,                              \
+	unsigned int: (lua_Unsigned)UINT_MAX,                                 \
+	unsigned long: (lua_Unsigned)ULONG_MAX,                               \
+	unsigned long long: (lua_Unsigned)ULLONG_MAX)
+
+static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
+{
+	return v >= lo && (v < 0 || (lua_Unsigned)v <= hi);
+}
+
+/* An out-of-range integer is an argument error, as a non-integer is
+ * (Python raises OverflowError the same way). */
+#define MIO_B_LUA_INT_IN(v, x, symname, argnum)                             \
+	do {                                                                \
+		if (!mio_b_lua_inrange((v), MIO_B_INT_MIN(x), MIO_B_INT_MAX(x))) { \
+			lua_pushfstring(L, "Error in %s (arg %d), integer %I out of range", \
+					symname, argnum, (LUAI_UACINT)(v));         \
+			SWIG_fail;                                          \
+		}                                                           \
+	} while (0)
+%}
+
+%typemap(in, checkfn="mio_b_lua_isint") signed char, unsigned char, short, unsigned short,
+	int, unsigned int, long, unsigned long, long long, unsigned long long,
+	size_t, ssize_t, socklen_t, int8_t, uint8_t, int16_t, uint16_t, int32_t, uint32_t,
+	int64_t, uint64_t, mio_interest {
+	lua_Integer v = lua_tointeger(L, $input);
+	MIO_B_LUA_INT_IN(v, $1, "$symname", $argnum);
+	$1 = ($1_ltype)v;
+}
 %typemap(out) int, long, unsigned int, size_t, uint32_t
 	"lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
 
-%typemap(in, checkfn="mio_b_lua_isint") mio_token
-	"$1 = (mio_token)(lua_Unsigned)lua_tointeger(L, $input);"
+/* Tokens are pointer-sized and take the full unsigned range: on 64-bit,
+ * 2^63 + 5 is math.mininteger + 5. */
+%typemap(in, checkfn="mio_b_lua_isint") mio_token {
+	lua_Unsigned u = (lua_Unsigned)lua_tointeger(L, $input);
+	if (sizeof(mio_token) < sizeof(lua_Unsigned) && u > (lua_Unsigned)UINTPTR_MAX) {
+		lua_pushfstring(L, "Error in %s (arg %d), token out of range", "$symname", $argnum);
+		SWIG_fail;
+	}
+	$1 = (mio_token)u;
+}
 %typemap(out) mio_token "lua_pushinteger(L, (lua_Integer)$1); SWIG_arg++;"
 
 %typemap(in) int SOURCE {
 	if (mio_b_lua_isint(L, $input)) {
-		$1 = (int)lua_tointeger(L, $input);
+		lua_Integer v = lua_tointeger(L, $input);
+		MIO_B_LUA_INT_IN(v, $1, "$symname", $argnum);
+		$1 = (int)v;
 	} else {
 		int t = lua_type(L, $input);
 		if (t != LUA_TUSERDATA && t != LUA_TTABLE)
@@ -104,11 +415,12 @@ static int mio_b_lua_events_next(lua_State *L)
 			SWIG_fail_arg("$symname", $argnum, "fd or object with fileno()");
 		lua_pushvalue(L, $input);
 		lua_call(L, 1, 1);
-		if (!mio_b_lua_isint(L, -1)) {
+		lua_Integer v = lua_tointeger(L, -1);
+		if (!mio_b_lua_isint(L, -1) || !mio_b_lua_inrange(v, INT_MIN, INT_MAX)) {
 			lua_pop(L, 1);
-			MIO_B_RAISE(EBADF);
+			MIO_B_RAISE(EBADF);  /* fileno() gave no fd */
 		}
-		$1 = (int)lua_tointeger(L, -1);
+		$1 = (int)v;
 		lua_pop(L, 1);
 	}
 }
@@ -141,26 +453,37 @@ static int mio_b_lua_events_next(lua_State *L)
 
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr *ADDR, socklen_t ADDRLEN)
 	(struct sockaddr_storage ss, socklen_t sslen) {
-	int rc = mio_addr_parse(lua_tostring(L, $input), &ss, &sslen);
+	size_t n;
+	const char *text = lua_tolstring(L, $input, &n);
+	if (strlen(text) != n)
+		MIO_B_RAISE(EINVAL);  /* C would stop at the NUL */
+	int rc = mio_addr_parse(text, &ss, &sslen);
 	if (rc < 0)
 		MIO_B_RAISE(-rc);
 	$1 = (struct sockaddr *)&ss;
 	$2 = sslen;
 }
 
+/* Text arguments (multicast groups, addr_parse): a string without NUL
+ * (else nil, msg, EINVAL: C would stop at it), or nil for NULL. */
+%typemap(in, checkfn="SWIG_lua_isnilstring") const char * {
+	if (lua_isnil(L, $input)) {
+		$1 = NULL;
+	} else {
+		size_t n;
+		$1 = ($1_ltype)lua_tolstring(L, $input, &n);
+		if (strlen($1) != n)
+			MIO_B_RAISE(EINVAL);
+	}
+}
+
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr_un *UNADDR, socklen_t UNLEN)
 	(struct sockaddr_un un, socklen_t unlen) {
 	size_t n;
 	const char *s = lua_tolstring(L, $input, &n);
-	int abstract = n > 0 && s[0] == '\0';
-	memset(&un, 0, sizeof(un));
-	un.sun_family = AF_UNIX;
-	if (n + (abstract ? 0 : 1) > sizeof(un.sun_path))
-		MIO_B_RAISE(ENAMETOOLONG);
-	if (!abstract && memchr(s, 0, n) != NULL)
-		MIO_B_RAISE(EINVAL);
-	memcpy(un.sun_path, s, n);
-	unlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (abstract ? 0 : 1));
+	int rc = mio_b_unaddr(s, n, &un, &unlen);
+	if (rc < 0)
+		MIO_B_RAISE(-rc);
 	$1 = &un;
 	$2 = unlen;
 }
@@ -208,6 +531,7 @@ static int mio_b_lua_events_next(lua_State *L)
 		SWIG_fail;
 	}
 	size_t total = 0;
+	int toobig = 0;
 	for (lua_Integer i = 1; i <= n; i++) {
 		lua_geti(L, $input, i);
 		int ok = mio_b_lua_isint(L, -1);
@@ -215,11 +539,21 @@ static int mio_b_lua_events_next(lua_State *L)
 		lua_pop(L, 1);
 		if (!ok || sz < 0 || (lua_Unsigned)sz > (1u << 30))
 			SWIG_fail_arg("$symname", $argnum, "table of sizes (0 to 2^30)");
-		total += (size_t)sz;
+		if ((size_t)sz > SIZE_MAX - total)
+			toobig = 1;
+		else
+			total += (size_t)sz;
 	}
-	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)(n ? n : 1) + total, 0);
+	/* The data area is malloc'd, not a Lua userdata: a huge total is
+	 * nil, msg, ENOMEM like read(), not a Lua memory error.  A small
+	 * userdata (the iovecs) owns it and frees it when collected. */
+	mio_b_lua_box *box = mio_b_lua_box_new(L, (size_t)(n ? n : 1));
 	iovidx = lua_gettop(L);
-	char *p = (char *)(iov + (n ? n : 1));
+	box->p = toobig ? NULL : malloc(total ? total : 1);
+	if (box->p == NULL)
+		MIO_B_RAISE(ENOMEM);
+	struct iovec *iov = box->iov;
+	char *p = box->p;
 	for (lua_Integer i = 0; i < n; i++) {
 		lua_geti(L, $input, i + 1);
 		iov[i].iov_base = p;
@@ -282,9 +616,9 @@ MIO_B_LUA_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagra
 /* for ev in events:iter() do ... end */
 %typemap(out) mio_b_evlist {
 	lua_pushvalue(L, 1);
-	lua_pushlightuserdata(L, $1.ev);
 	lua_pushlightuserdata(L, $descriptor(mio_b_event *));
 	lua_pushinteger(L, 0);
-	lua_pushcclosure(L, mio_b_lua_events_next, 4);
+	lua_pushcclosure(L, mio_b_lua_events_next, 3);
+	(void)$1;
 	SWIG_arg++;
 }

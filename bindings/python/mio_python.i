@@ -12,17 +12,45 @@
 %{
 #include <netdb.h>
 
-/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...). */
+/* PyErr_SetFromErrno picks the OSError subclass (BlockingIOError, ...);
+ * MIO_B_PENDING: an exception is already set (a signal handler's). */
 #define MIO_B_RAISE(e)                                 \
 	do {                                           \
-		errno = (e);                           \
-		PyErr_SetFromErrno(PyExc_OSError);     \
+		if ((e) != MIO_B_PENDING) {            \
+			errno = (e);                   \
+			PyErr_SetFromErrno(PyExc_OSError); \
+		}                                      \
 		SWIG_fail;                             \
 	} while (0)
 
 /* poll() lets other threads run (one of them may hold the Waker). */
 #define MIO_B_BLOCKING_BEGIN Py_BEGIN_ALLOW_THREADS
 #define MIO_B_BLOCKING_END   Py_END_ALLOW_THREADS
+
+/* PEP 475: a wait interrupted by a signal runs the Python handlers now
+ * (so Ctrl-C's KeyboardInterrupt is raised at once) and, if they all
+ * returned, is retried for the time left; if one raised, poll() raises
+ * that exception. */
+static int mio_b_py_eintr_retry(void)
+{
+	if (PyErr_CheckSignals() == 0)
+		return 1;
+	mio_b_err = MIO_B_PENDING;
+	return 0;
+}
+#define MIO_B_EINTR_RETRY mio_b_py_eintr_retry()
+
+/* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
+#define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
+
+/* SWIG 4.1's varlink type (the module's cvar object, made even when there
+ * are no global variables) frees its contents but never the object: a
+ * definite leak at interpreter exit under valgrind.  Its dealloc, whole. */
+static void mio_b_py_varlink_dealloc(PyObject *o)
+{
+	swig_varlink_dealloc(o);
+	PyObject_Free(o);
+}
 
 /* ("host", port) or ("host", port, flowinfo, scope_id) to a sockaddr.
  * Numeric hosts are parsed directly; names go through getaddrinfo.
@@ -36,11 +64,18 @@ static int mio_b_py_sockaddr(PyObject *o, struct sockaddr_storage *ss, socklen_t
 		return -1;
 	}
 	int v6only = PyTuple_GET_SIZE(o) == 4;
+	Py_ssize_t hostlen = 0;
 	const char *host = PyUnicode_Check(PyTuple_GET_ITEM(o, 0))
-				   ? PyUnicode_AsUTF8(PyTuple_GET_ITEM(o, 0)) : NULL;
+				   ? PyUnicode_AsUTF8AndSize(PyTuple_GET_ITEM(o, 0), &hostlen) : NULL;
 	if (host == NULL) {
 		if (!PyErr_Occurred())
 			PyErr_SetString(PyExc_TypeError, "address host must be a str");
+		return -1;
+	}
+	/* C would stop at the NUL: "127.0.0.1\0junk" is not 127.0.0.1
+	 * (CPython's socket module raises the same). */
+	if (strlen(host) != (size_t)hostlen) {
+		PyErr_SetString(PyExc_ValueError, "embedded null character in host");
 		return -1;
 	}
 	unsigned long port = 0, flow = 0, scope = 0;
@@ -130,19 +165,87 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 		Py_DECREF(b);
 		return -1;
 	}
-	memset(un, 0, sizeof(*un));
-	un->sun_family = AF_UNIX;
-	int abstract = n > 0 && s[0] == '\0';
-	if ((size_t)n + (abstract ? 0 : 1) > sizeof(un->sun_path) || (!abstract && memchr(s, 0, n))) {
+	if (n > 0 && s[0] != '\0' && memchr(s, 0, (size_t)n) != NULL) {
 		Py_DECREF(b);
-		errno = (size_t)n + 1 > sizeof(un->sun_path) ? ENAMETOOLONG : EINVAL;
+		PyErr_SetString(PyExc_ValueError, "embedded null byte in path");
+		return -1;
+	}
+	int rc = mio_b_unaddr(s, (size_t)n, un, len);
+	Py_DECREF(b);
+	if (rc < 0) {
+		errno = -rc;
 		PyErr_SetFromErrnoWithFilenameObject(PyExc_OSError, o);
 		return -1;
 	}
-	memcpy(un->sun_path, s, (size_t)n);
-	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + (abstract ? 0 : 1));
-	Py_DECREF(b);
 	return 0;
+}
+
+/* The struct behind o is gone (its destructor ran or is deferred):
+ * forget the pointer, so methods see NULL (EBADF) and the collector does
+ * not free it again. */
+static void mio_b_py_forget(PyObject *o)
+{
+	SwigPyObject *sobj = SWIG_Python_GetSwigThis(o);
+	if (sobj != NULL) {
+		sobj->ptr = NULL;
+		sobj->own = 0;
+	}
+}
+
+/* Method calls in progress (under the GIL; a poll() blocked in another
+ * thread counts).  Converting a method's arguments can run Python code
+ * after self (and other objects) have been converted to C pointers: a
+ * fileno(), __float__, __fspath__ or __iter__ method, or another thread
+ * while getaddrinfo drops the GIL.  If that code destroys one of those
+ * objects by hand (obj.__swig_destroy__(obj)), freeing it at once would
+ * leave the method with a dangling pointer; so while any call is in
+ * progress such a destruction only forgets the pointer and queues the
+ * struct, freed when the last call returns.  The collector never needs
+ * this: the caller holds its arguments. */
+static int mio_b_py_depth;
+
+typedef struct mio_b_py_deferred {
+	void           *ptr;
+	swig_type_info *ty;
+} mio_b_py_deferred;
+
+static mio_b_py_deferred *mio_b_py_queue;
+static size_t mio_b_py_queued, mio_b_py_queue_cap;
+
+/* Returns 0, or -1 (no memory: the caller frees at once instead). */
+static int mio_b_py_defer(void *ptr, swig_type_info *ty)
+{
+	if (mio_b_py_queued == mio_b_py_queue_cap) {
+		size_t cap = mio_b_py_queue_cap ? 2 * mio_b_py_queue_cap : 16;
+		mio_b_py_deferred *q = realloc(mio_b_py_queue, cap * sizeof(*q));
+		if (q == NULL)
+			return -1;
+		mio_b_py_queue = q;
+		mio_b_py_queue_cap = cap;
+	}
+	mio_b_py_queue[mio_b_py_queued].ptr = ptr;
+	mio_b_py_queue[mio_b_py_queued].ty = ty;
+	mio_b_py_queued++;
+	return 0;
+}
+
+/* The last call returned: run the queued destructors, each through a
+ * temporary owning object whose deallocation calls it. */
+static void mio_b_py_call_done(void)
+{
+	if (--mio_b_py_depth > 0 || mio_b_py_queued == 0)
+		return;
+	PyObject *type, *value, *tb;
+	PyErr_Fetch(&type, &value, &tb);
+	mio_b_py_depth++;  /* destructors run no method of ours; be safe */
+	while (mio_b_py_queued > 0) {
+		mio_b_py_deferred d = mio_b_py_queue[--mio_b_py_queued];
+		PyObject *o = SWIG_InternalNewPointerObj(d.ptr, d.ty, SWIG_POINTER_OWN);
+		Py_XDECREF(o);
+	}
+	mio_b_py_depth--;
+	PyErr_Clear();
+	PyErr_Restore(type, value, tb);
 }
 
 static PyObject *mio_b_py_addr(const mio_b_addr *a)
@@ -176,6 +279,8 @@ static PyObject *mio_b_py_addr(const mio_b_addr *a)
 	}
 }
 
+/* Runs no Python code (bytes are not tracked by the cyclic GC), so it is
+ * safe right after a read into the scratch buffer. */
 static PyObject *mio_b_py_bytes(mio_b_bytes *b)
 {
 	PyObject *o = PyBytes_FromStringAndSize(b->p, (Py_ssize_t)b->n);
@@ -250,7 +355,58 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 }
 %}
 
+%init %{
+	{
+		PyObject *g = SWIG_globals();
+		if (g != NULL && Py_TYPE(g)->tp_dealloc == swig_varlink_dealloc)
+			Py_TYPE(g)->tp_dealloc = mio_b_py_varlink_dealloc;
+	}
+%}
+
 /* ---- arguments ---------------------------------------------------- */
+
+/* self and the object arguments: None is a TypeError, a destroyed object
+ * is EBADF.  In a destructor ($disown), the pointer is cleared in the
+ * Python object, so obj.__swig_destroy__(obj) then obj.method() is EBADF
+ * and not a use-after-free, and the collector skips it (own is cleared). */
+%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0, int counted = 0) {
+	if ($input == Py_None)
+		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
+	res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
+	if (!SWIG_IsOK(res)) {
+		%argument_fail(res, "$type", $symname, $argnum);
+	}
+	if (argp == NULL)
+		MIO_B_RAISE(EBADF);
+	$1 = ($ltype)argp;
+	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0) {
+		/* A destructor: by hand on a live object while a call is in
+		 * progress, only queued (see mio_b_py_depth). */
+		mio_b_py_forget($input);
+		if (Py_REFCNT($input) > 0 && mio_b_py_depth > 0 &&
+		    mio_b_py_defer(argp, $descriptor) == 0)
+			Py_RETURN_NONE;
+	} else {
+		mio_b_py_depth++;
+		counted = 1;
+	}
+}
+%typemap(freearg, noblock=1) SWIGTYPE *self {
+	if (counted$argnum)
+		mio_b_py_call_done();
+}
+%typemap(in, noblock=1) mio_b_events *events (void *argp = 0, int res = 0),
+			mio_b_registry *registry (void *argp = 0, int res = 0) {
+	if ($input == Py_None)
+		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
+	res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
+	if (!SWIG_IsOK(res)) {
+		%argument_fail(res, "$type", $symname, $argnum);
+	}
+	if (argp == NULL)
+		MIO_B_RAISE(EBADF);
+	$1 = ($ltype)argp;
+}
 
 %typemap(in) mio_token {
 	if (!PyLong_Check($input))
@@ -263,6 +419,27 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 	$1 = (mio_token)v;
 }
 %typemap(out) mio_token "$result = PyLong_FromUnsignedLongLong((unsigned long long)$1);"
+
+/* Text arguments (address text, multicast groups): a str without NUL,
+ * or None for NULL; C would silently stop at an embedded NUL. */
+%typemap(in) const char * {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else {
+		Py_ssize_t n;
+		const char *s = PyUnicode_Check($input) ? PyUnicode_AsUTF8AndSize($input, &n) : NULL;
+		if (s == NULL) {
+			if (!PyErr_Occurred())
+				PyErr_Format(PyExc_TypeError, "argument $argnum must be str, not %.100s",
+					     Py_TYPE($input)->tp_name);
+			SWIG_fail;
+		}
+		if (strlen(s) != (size_t)n)
+			SWIG_exception_fail(SWIG_ValueError, "embedded null character");
+		$1 = ($1_ltype)s;
+	}
+}
+%typemap(freearg) const char * ""
 
 %typemap(in) int SOURCE {
 	$1 = PyObject_AsFileDescriptor($input);
@@ -383,8 +560,13 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		SWIG_fail;
 }
 
+/* The bytes are copied out of the scratch buffer FIRST, in a statement of
+ * their own: building the address allocates a tuple, which may run the
+ * cyclic GC and a __del__ that reads another socket into the same
+ * scratch buffer (mio_binding.h, "the scratch-buffer rule"). */
 %typemap(out) mio_b_datafrom {
-	$result = mio_b_py_pair(mio_b_py_bytes(&$1.data), mio_b_py_addr(&$1.addr));
+	PyObject *data = mio_b_py_bytes(&$1.data);
+	$result = mio_b_py_pair(data, data != NULL ? mio_b_py_addr(&$1.addr) : NULL);
 	if ($result == NULL)
 		SWIG_fail;
 }
@@ -417,22 +599,11 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram
 /* All events as Event copies, built in one call: iterating a list is the
  * fastest loop CPython has. */
 %typemap(out) mio_b_evlist {
-	size_t n = mio_events_len($1.ev);
-	PyObject *list = PyList_New((Py_ssize_t)n);
-	if (list == NULL)
-		SWIG_fail;
-	for (size_t i = 0; i < n; i++) {
-		mio_b_event *e = mio_b_event_new(mio_events_get($1.ev, i));
-		PyObject *o = e ? SWIG_NewPointerObj(e, $descriptor(mio_b_event *), SWIG_POINTER_OWN)
-				: PyErr_NoMemory();
-		if (o == NULL) {
-			Py_DECREF(list);
-			SWIG_fail;
-		}
-		PyList_SET_ITEM(list, (Py_ssize_t)i, o);
-	}
-	$result = PyObject_GetIter(list);
-	Py_DECREF(list);
+	/* Event copies, reused where nothing else holds them: see
+	 * mio_python_extra.i. */
+	$result = mio_b_py_events_iter($1.owner);
 	if ($result == NULL)
 		SWIG_fail;
 }
+
+%include "mio_python_events.i"

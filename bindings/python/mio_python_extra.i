@@ -1,46 +1,68 @@
 /*
- * mio_python_extra.i - Python protocol methods on the classes of mio.i:
- * iteration and len() on Events, `with` blocks on everything that closes,
- * and a readable repr for Event.
+ * mio_python_extra.i - Python protocol methods on the classes of mio.i.
+ *
+ * The module is built with SWIG -builtin: every class is a built-in type
+ * whose methods are C functions called without a proxy class in between
+ * (issue 13: the proxy layer was most of what a wait cost).  So the
+ * protocol methods are type slots written in C here, not %pythoncode:
+ * len(), iteration and truth on Events, repr on Event, `with` blocks on
+ * everything that closes.  Their C helpers are in mio_python_events.i,
+ * included early by mio_python.i so that the %extend bodies see them.
  *
  * SPDX-License-Identifier: MIT
  */
 
+
+
+%feature("python:slot", "sq_length", functype="lenfunc") mio_b_events::__len__;
+%feature("python:slot", "nb_bool", functype="inquiry") mio_b_events::__bool__;
+%feature("python:slot", "tp_iter", functype="getiterfunc") mio_b_events::__iter__;
 %extend mio_b_events {
-%pythoncode %{
-    def __len__(self):
-        return self.len()
-
-    def __iter__(self):
-        return self.iter()
-
-    def __bool__(self):
-        return not self.is_empty()
-%}
+	size_t __len__() { return mio_events_len($self->h); }
+	bool __bool__() { return !mio_events_is_empty($self->h); }
+	PyObject *__iter__() { return mio_b_py_events_iter($self); }
 }
 
+%feature("python:slot", "tp_repr", functype="reprfunc") mio_b_event::__repr__;
 %extend mio_b_event {
-%pythoncode %{
-    def __repr__(self):
-        flags = [n for n in ("readable", "writable", "error", "read_closed",
-                             "write_closed", "priority", "aio", "lio")
-                 if getattr(self, "is_" + n)()]
-        return "Event(token=%d, %s)" % (self.token(), "|".join(flags) or "-")
-%}
+	PyObject *__repr__()
+	{
+		/* in the order of the MIO_EVENT_* bits */
+		static const char *const names[] = {
+			"readable", "writable", "aio", "lio",
+			"priority", "error", "read_closed", "write_closed",
+		};
+		char flags[96] = "";
+		size_t at = 0;
+		for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			if (!($self->flags & (1u << k)))
+				continue;
+			at += (size_t)snprintf(flags + at, sizeof(flags) - at, "%s%s",
+					       at ? "|" : "", names[k]);
+		}
+		return PyUnicode_FromFormat("Event(token=%zu, %s)", (size_t)$self->token,
+					    at ? flags : "-");
+	}
 }
 
+/* `with obj:` closes obj at the end of the block; `with Poll() as p` binds
+ * p to the object itself. */
 %define MIO_B_PY_CLOSABLE(T)
 %extend T {
-%pythoncode %{
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-%}
+	mio_b_pyself __enter__() { return 0; }
+	PyObject *__exit__(PyObject *PYSELF, PyObject *type = NULL, PyObject *value = NULL,
+			   PyObject *tb = NULL)
+	{
+		PyObject *r = PyObject_CallMethod(PYSELF, "close", NULL);
+		if (r == NULL)
+			return NULL;
+		Py_DECREF(r);
+		Py_RETURN_FALSE;
+	}
 }
 %enddef
 MIO_B_PY_CLOSABLE(mio_b_poll)
+MIO_B_PY_CLOSABLE(mio_b_registry)
 MIO_B_PY_CLOSABLE(mio_b_waker)
 MIO_B_PY_CLOSABLE(mio_b_tcp_listener)
 MIO_B_PY_CLOSABLE(mio_b_tcp_stream)
@@ -50,3 +72,16 @@ MIO_B_PY_CLOSABLE(mio_b_unix_stream)
 MIO_B_PY_CLOSABLE(mio_b_unix_datagram)
 MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
+MIO_B_PY_CLOSABLE(mio_b_tcp_socket)
+
+/* [selector] mio.Selector, the selectors/asyncio selector, is pure Python
+ * in mio_selector.py (installed beside mio.py), imported on first use
+ * (PEP 562) so that `import mio` needs nothing more. */
+%pythoncode %{
+def __getattr__(name):
+    if name == "Selector":
+        from mio_selector import Selector
+        globals()["Selector"] = Selector
+        return Selector
+    raise AttributeError("module 'mio' has no attribute %r" % (name,))
+%}

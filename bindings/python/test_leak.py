@@ -8,8 +8,10 @@ import unittest
 
 import mio
 
-CYCLES = 100000
-WARMUP = 10000
+# MIO_LEAK_CYCLES scales the run down (valgrind finds a leak in a few
+# hundred cycles; the RSS check below needs the full count).
+CYCLES = int(os.environ.get("MIO_LEAK_CYCLES", "100000"))
+WARMUP = CYCLES // 10
 
 
 def rss_kib():
@@ -45,9 +47,15 @@ def cycle(i):
         # Collection order differs each time: the Poll goes first here.
         del poll
         reg.deregister(rx)
+        clone = reg.try_clone()
     else:
-        poll.close()
-    clone = reg.try_clone()
+        poll.close()  # closes the selector: its registries are EBADF
+        try:
+            reg.try_clone()
+            raise AssertionError("try_clone on a closed poll")
+        except OSError:
+            pass
+        clone = None
     del clone, reg, events, waker, tx, rx, a, b
 
 
@@ -73,7 +81,8 @@ class TestLeak(unittest.TestCase):
               % (rss0, rss1, fds0, fds1, CYCLES))
         self.assertEqual(fds1, fds0)
         # A leak of even one small block per cycle would be > 3 MiB here.
-        self.assertLess(rss1 - rss0, 2048)
+        if CYCLES >= 100000:
+            self.assertLess(rss1 - rss0, 2048)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ WRITABLE), peers that close (their state is dropped).
 
 It prints "listening on HOST:PORT" once it accepts connections.
 """
+from __future__ import annotations
+
 import sys
 
 import mio
@@ -16,18 +18,18 @@ HIGH_WATER = 1 << 20  # stop reading while this much waits for a slow reader
 
 
 class Conn:
-    def __init__(self, stream):
+    def __init__(self, stream: mio.TcpStream) -> None:
         self.stream = stream
         self.pending = bytearray()  # read but not yet echoed
         self.eof = False            # the peer has finished sending
 
 
-def parse(text):
+def parse(text: str) -> tuple[str, int]:
     host, _, port = text.rpartition(":")
     return (host.strip("[]"), int(port))
 
 
-def service(conn, buf):
+def service(conn: Conn, buf: bytearray) -> bool:
     """Echo what the peer sent; returns False once the connection is done.
 
     Readiness is edge-triggered: after an event, a source is reported again
@@ -63,7 +65,7 @@ def service(conn, buf):
             return True   # wait for READABLE
 
 
-def main(argv):
+def main(argv: list[str]) -> None:
     addr = parse(argv[1]) if len(argv) > 1 else ("127.0.0.1", 9000)
     poll = mio.Poll()
     registry = poll.registry()
@@ -72,7 +74,7 @@ def main(argv):
     registry.register(listener, SERVER, mio.READABLE)
     print("listening on %s" % mio.addr_format(listener.local_addr()), flush=True)
 
-    conns = {}  # token -> Conn
+    conns: dict[int, Conn] = {}  # token -> Conn
     next_token = 1
     buf = bytearray(65536)
 
