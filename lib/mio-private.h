@@ -17,7 +17,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Inside the library mio_poll_wait is always the default-layout entry,
+ * even when the library itself is built with -D_TIME_BITS=64 (mio.h would
+ * otherwise redirect it to mio_poll_wait_time64). */
+#define MIO__INTERNAL 1
 #include "mio.h"
+
+/* Targets whose default time_t is 32-bit (configure's "time32" tag, the
+ * same test): lib/poll.c exports mio_poll_wait_time64 there. */
+#if defined(__GLIBC__) && defined(__TIMESIZE) && __TIMESIZE == 32
+#define MIO__TIME32_DEFAULT 1
+struct mio__timespec64;
+int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
+			 const struct mio__timespec64 *timeout);
+#endif
 
 /* Only symbols marked MIO_EXPORT leave the library (-fvisibility=hidden),
  * and the version script tags each with its node. */

@@ -8,6 +8,7 @@
  */
 #include "mio-private.h"
 
+#include <limits.h>
 #include <stdlib.h>
 
 MIO_EXPORT int mio_poll_new(mio_poll **out)
@@ -47,6 +48,7 @@ MIO_EXPORT int mio_poll_fd(const mio_poll *poll)
 	return mio__sys_fd(poll->registry.sel);
 }
 
+#ifndef MIO__TIME32_DEFAULT
 /* A timeout needs converting and can be invalid: kept out of line so the
  * common NULL case of mio_poll_wait has no stack frame of its own. */
 static __attribute__((noinline)) int wait_with_timeout(mio_poll *poll, mio_events *events,
@@ -70,6 +72,71 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 		return wait_with_timeout(poll, events, timeout);
 	return mio__sys_wait(poll->registry.sel, events, -1);
 }
+#else
+/*
+ * Two timespec layouts, two entry points (glibc's scheme for its own time
+ * functions).  Where time_t is 32-bit by default, mio_poll_wait@MIO_1.0
+ * has always read { long tv_sec; long tv_nsec; }, and keeps doing so even
+ * if this library is built with -D_TIME_BITS=64 (hence layouts of our own
+ * here, not the build's struct timespec).  A caller built with
+ * _TIME_BITS=64 passes { int64 tv_sec; long tv_nsec; 32 bits of padding,
+ * before tv_nsec on big-endian }; mio.h sends it to mio_poll_wait_time64
+ * (MIO_1.1).  The padding is ignored, as the kernel and glibc do.
+ */
+struct mio__timespec32 {
+	long tv_sec;
+	long tv_nsec;
+};
+struct mio__timespec64 {
+	int64_t tv_sec;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	int32_t pad;
+	long    tv_nsec;
+#else
+	long    tv_nsec;
+	int32_t pad;
+#endif
+};
+
+/* mio__timeout_ms's rules for a (seconds, nanoseconds) pair of any width:
+ * -EINVAL for negative or unnormalised, rounded up, clamped to INT_MAX. */
+static int timeout_parts_ms(int64_t sec, long nsec)
+{
+	mio__check(sec >= 0 && nsec >= 0 && nsec < 1000000000L, -EINVAL);
+	if (sec >= INT_MAX / 1000)
+		return INT_MAX;
+	int64_t ms = sec * 1000 + (nsec + 999999L) / 1000000L;
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static int wait_ms(mio_poll *poll, mio_events *events, int ms)
+{
+	if (mio__unlikely(ms < 0)) {
+		events->len = 0;
+		return ms;
+	}
+	return mio__sys_wait(poll->registry.sel, events, ms);
+}
+
+MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
+			     const struct timespec *timeout)
+{
+	mio__check(poll != NULL && events != NULL, -EINVAL);
+	if (timeout == NULL)
+		return mio__sys_wait(poll->registry.sel, events, -1);
+	const struct mio__timespec32 *t = (const struct mio__timespec32 *)(const void *)timeout;
+	return wait_ms(poll, events, timeout_parts_ms(t->tv_sec, t->tv_nsec));
+}
+
+MIO_EXPORT int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
+				    const struct mio__timespec64 *timeout)
+{
+	mio__check(poll != NULL && events != NULL, -EINVAL);
+	if (timeout == NULL)
+		return mio__sys_wait(poll->registry.sel, events, -1);
+	return wait_ms(poll, events, timeout_parts_ms(timeout->tv_sec, timeout->tv_nsec));
+}
+#endif
 
 /* The checks register and reregister share: a registry, an fd, and
  * interests that are non-zero with known bits only (AIO and LIO exist

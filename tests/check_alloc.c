@@ -2,8 +2,8 @@
  * check_alloc.c - the poll loop allocates nothing.
  *
  * This binary defines malloc, calloc, realloc and free itself, counting
- * calls while `counting` is set and forwarding to glibc's __libc_*
- * allocator.  Because the executable comes first in symbol lookup, the
+ * calls while `counting` is set and forwarding to the C library's
+ * allocator (realmalloc.h).  Because the executable comes first in symbol lookup, the
  * library's allocations go through these too.  100,000 cycles of wait,
  * event access, register/reregister/deregister, wake and stream I/O must
  * count zero.
@@ -29,10 +29,7 @@
 #endif
 
 #ifndef MIO_SANITIZED
-extern void *__libc_malloc(size_t);
-extern void *__libc_calloc(size_t, size_t);
-extern void *__libc_realloc(void *, size_t);
-extern void __libc_free(void *);
+#include "realmalloc.h"
 
 static volatile int counting;
 static volatile long allocations;
@@ -41,28 +38,28 @@ void *malloc(size_t n)
 {
 	if (counting)
 		allocations++;
-	return __libc_malloc(n);
+	return real_malloc(n);
 }
 
 void *calloc(size_t n, size_t m)
 {
 	if (counting)
 		allocations++;
-	return __libc_calloc(n, m);
+	return real_calloc(n, m);
 }
 
 void *realloc(void *ptr, size_t n)
 {
 	if (counting)
 		allocations++;
-	return __libc_realloc(ptr, n);
+	return real_realloc(ptr, n);
 }
 
 void free(void *ptr)
 {
 	if (counting && ptr)
 		allocations++;
-	__libc_free(ptr);
+	real_free(ptr);
 }
 
 enum { CYCLES = 100000 };

@@ -23,7 +23,9 @@
 #include <semaphore.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/epoll.h>
 #include <unistd.h>
 
 #define WAIT_MS  10000
@@ -747,13 +749,28 @@ END_TEST
  * refuses maxevents above INT_MAX / sizeof(struct epoll_event)
  * (178956970 on x86-64, fs/eventpoll.c EP_MAX_EVENTS) with EINVAL, so a
  * buffer of 178956971 made every wait fail.  A wait now asks the kernel
- * for at most that many; the buffer keeps its capacity.  Each size is
- * allocated (2 to 3 GB of address space, never touched beyond the events
- * stored) and waited on with a wake pending: the wait must return it.
+ * for at most that many; the buffer keeps its capacity.  The limit and
+ * the limit + 1 are each allocated (2 to 3 GB of address space, never
+ * touched beyond the events stored) and waited on with a wake pending:
+ * the wait must return it.  The poll(2) backend has no such limit and
+ * must do the same.  Not under ThreadSanitizer, which takes minutes to
+ * map and clear the shadow of such a buffer.
  */
-#define EPOLL_MAX_EVENTS_X86_64 178956970u
-static void wait_with_capacity(size_t cap)
+#if defined(__SANITIZE_THREAD__)
+#define MIO_TEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MIO_TEST_UNDER_TSAN 1
+#endif
+#endif
+
+START_TEST(test_backend_events_capacity_kernel_limit)
 {
+#ifdef MIO_TEST_UNDER_TSAN
+	fprintf(stderr, "test_backend_events_capacity_kernel_limit: not run under TSan\n");
+	return;
+#endif
+	size_t cap = (size_t)INT_MAX / sizeof(struct epoll_event) + (size_t)_i;
 	mio_poll *p;
 	mio_events *ev;
 	mio_waker *w;
@@ -775,16 +792,6 @@ static void wait_with_capacity(size_t cap)
 	mio_waker_free(w);
 	mio_events_free(ev);
 	mio_poll_free(p);
-}
-
-START_TEST(test_backend_events_capacity_kernel_limit)
-{
-	/* Both sides of the limit with 12-byte events (x86-64, packed) and
-	 * with 16-byte ones (every other architecture). */
-	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64);
-	wait_with_capacity(EPOLL_MAX_EVENTS_X86_64 + 1);  /* the value */
-	wait_with_capacity((size_t)INT_MAX / 16);
-	wait_with_capacity((size_t)INT_MAX / 16 + 1);
 }
 END_TEST
 
@@ -889,7 +896,13 @@ MIO_SUITE(backend)
 	tcase_add_test(tc, test_backend_hangup_reported_once);
 	tcase_add_test(tc, test_backend_small_buffer_reports_each_source);
 	tcase_add_test(tc, test_backend_fd_in_two_polls);
-	tcase_add_test(tc, test_backend_events_capacity_kernel_limit);
+	suite_add_tcase(s, tc);
+
+	/* Its own time limit: valgrind checks the whole 2 GB buffer given
+	 * to epoll_wait, byte by byte (about 20 s each). */
+	tc = mio_tcase("capacity");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_backend_events_capacity_kernel_limit, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = mio_tcase("registry");

@@ -162,6 +162,25 @@ START_TEST(test_tcp_socket_only_v6_on_v4)
 }
 END_TEST
 
+/* IPV6_V6ONLY is fixed by bind: the kernel's -EINVAL afterwards, and
+ * the value stays. */
+START_TEST(test_tcp_socket_only_v6_after_bind)
+{
+	if (nt_skip_without_ipv6(AF_INET6))
+		return;
+	mio_tcp_socket *s = new_socket(AF_INET6);
+	ck_assert_ok(mio_tcp_socket_set_only_v6(s, true));
+	struct sockaddr_storage ss;
+	socklen_t len = nt_addr_v6(&ss, 0);
+	ck_assert_ok(mio_tcp_socket_bind(s, SA(&ss), len));
+	ck_assert_errno(mio_tcp_socket_set_only_v6(s, false), EINVAL);
+	bool on = false;
+	ck_assert_ok(mio_tcp_socket_get_only_v6(s, &on));
+	ck_assert(on);
+	mio_tcp_socket_free(s);
+}
+END_TEST
+
 /* What only_v6 is for: [::] with it off takes IPv4 clients too (as
  * ::ffff:127.0.0.1); with it on, a v4 client is refused. */
 static void only_v6_reach(bool only)
@@ -893,6 +912,28 @@ START_TEST(test_tcp_socket_from_fd_keeps_fd_on_failure)
 }
 END_TEST
 
+/* from_fd does not ask what fd is (as every from_fd): a pipe is taken,
+ * and the calls then pass on the kernel's ENOTSOCK, listen and connect
+ * still consuming it. */
+START_TEST(test_tcp_socket_from_fd_not_a_socket)
+{
+	int p[2];
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	mio_tcp_socket *s = NULL;
+	ck_assert_ok(mio_tcp_socket_from_fd(p[0], &s));
+	struct sockaddr_storage ss;
+	socklen_t len = nt_addr_v4(&ss, 0);
+	ck_assert_errno(mio_tcp_socket_bind(s, SA(&ss), len), ENOTSOCK);
+	ck_assert_errno(mio_tcp_socket_set_reuseport(s, true), ENOTSOCK);
+	ck_assert_errno(mio_tcp_socket_set_only_v6(s, true), ENOTSOCK);
+	mio_tcp_listener *l = (mio_tcp_listener *)&l;
+	EXPECT_CONSUMED(mio_tcp_socket_listen(s, 4, &l), p[0], l, ENOTSOCK);
+	ck_assert_ok(mio_tcp_socket_from_fd(p[1], &s));
+	mio_tcp_stream *c = (mio_tcp_stream *)&c;
+	EXPECT_CONSUMED(mio_tcp_socket_connect(s, SA(&ss), len, &c), p[1], c, ENOTSOCK);
+}
+END_TEST
+
 MIO_SUITE(tcp_socket)
 {
 	Suite *s = suite_create("tcp_socket");
@@ -901,12 +942,14 @@ MIO_SUITE(tcp_socket)
 	tcase_add_test(tc, test_tcp_socket_new_v6);
 	tcase_add_test(tc, test_tcp_socket_from_fd_into_fd);
 	tcase_add_test(tc, test_tcp_socket_from_fd_keeps_fd_on_failure);
+	tcase_add_test(tc, test_tcp_socket_from_fd_not_a_socket);
 	suite_add_tcase(s, tc);
 
 	tc = mio_tcase("options");
 	tcase_add_test(tc, test_tcp_socket_bool_options_v4);
 	tcase_add_test(tc, test_tcp_socket_bool_options_v6);
 	tcase_add_test(tc, test_tcp_socket_only_v6_on_v4);
+	tcase_add_test(tc, test_tcp_socket_only_v6_after_bind);
 	tcase_add_test(tc, test_tcp_socket_only_v6_off_takes_v4);
 	tcase_add_test(tc, test_tcp_socket_only_v6_on_refuses_v4);
 	tcase_add_test(tc, test_tcp_socket_linger_v4);

@@ -6,10 +6,11 @@
  * entries to it.  The real function is found with dlsym(RTLD_NEXT), which
  * under a sanitizer is the sanitizer's interceptor, as it should be.
  *
- * malloc and friends are wrapped through glibc's __libc_* entry points,
- * not dlsym: dlsym itself may allocate.  Under ASan/TSan they are not
- * wrapped at all (the runtime's allocator must see every block; its leak
- * checker does the counting there).
+ * malloc and friends forward to the C library's allocator through
+ * realmalloc.h (glibc's __libc_* entry points: its dlsym itself may
+ * allocate).  Under ASan/TSan they are not wrapped at all (the runtime's
+ * allocator must see every block; its leak checker does the counting
+ * there).
  *
  * The tests are single-threaded (Check forks one process per test and
  * libmio starts no threads), so the state is plain globals.
@@ -159,16 +160,13 @@ static bool hit(enum fault_site site)
 /* ------------------------------------------------------------------ */
 
 #ifndef FAULT_NO_MALLOC
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-extern void  __libc_free(void *p);
+#include "realmalloc.h"
 
 void *malloc(size_t size)
 {
 	if (hit(FS_ALLOC))
 		return NULL;
-	void *p = __libc_malloc(size);
+	void *p = real_malloc(size);
 	if (p != NULL && active)
 		live_allocs++;
 	return p;
@@ -178,7 +176,7 @@ void *calloc(size_t n, size_t size)
 {
 	if (hit(FS_ALLOC))
 		return NULL;
-	void *p = __libc_calloc(n, size);
+	void *p = real_calloc(n, size);
 	if (p != NULL && active)
 		live_allocs++;
 	return p;
@@ -188,7 +186,7 @@ void *realloc(void *old, size_t size)
 {
 	if (hit(FS_ALLOC))
 		return NULL;  /* old stays valid, as when realloc really fails */
-	void *p = __libc_realloc(old, size);
+	void *p = real_realloc(old, size);
 	if (active) {
 		if (old == NULL && p != NULL)
 			live_allocs++;
@@ -202,7 +200,7 @@ void free(void *p)
 {
 	if (p != NULL && active)
 		live_allocs--;
-	__libc_free(p);
+	real_free(p);
 }
 #endif
 
