@@ -284,6 +284,11 @@ def mio_events_3_1(prog):
     expect_output("mio_events.3", prog, "token 42 readable")
 
 
+def mio_events_3_2(prog):
+    """mio_events_copy: the waker's event through a batch copy."""
+    expect_output("mio_events.3 (copy)", prog, "token 42 readable")
+
+
 def mio_pipe_3_1(prog):
     code, out, err = run(prog)
     check(code == 0 and out.strip() == "11", "mio_pipe.3: the child counted 11 bytes (%r)" % out)
