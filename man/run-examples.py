@@ -285,8 +285,8 @@ def mio_events_3_1(prog):
 
 
 def mio_events_3_2(prog):
-    # The same loop through mio_events_copy (libmio 1.1).
-    expect_output("mio_events.3", prog, "token 42 readable")
+    """mio_events_copy: the waker's event through a batch copy."""
+    expect_output("mio_events.3 (copy)", prog, "token 42 readable")
 
 
 def mio_pipe_3_1(prog):
