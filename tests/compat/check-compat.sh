@@ -27,7 +27,7 @@ work="$(cd "$top_builddir/tests" && pwd)/compat-1.0.0"
 tag=v1.0.0
 # The commit v1.0.0 tags: a clone that did not fetch tags still has it in
 # main's history, so the test runs there too.
-tag_commit=ac1ca43dbcb8b19b0bcc36f1b9b5fb9a0b44ed0f
+tag_commit=ac1ca43745477f8907ad409d8779914e30ca9245
 
 arch_lib=$(sh "$top_srcdir/tests/elf-arch.sh" "$here_lib/libmio.so.1")
 if [ "$arch_lib" != "$(sh "$top_srcdir/tests/elf-arch.sh" /bin/sh)" ]; then
