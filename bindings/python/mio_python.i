@@ -607,3 +607,4 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram
 }
 
 %include "mio_python_events.i"
+%include "mio_python_docs.i"
