@@ -39,12 +39,19 @@
 #
 # Environment: SRCDIR (required, configured with autoreconf); MATRIX_JOBS
 # configurations at once (default 2, each make -j2); MATRIX_ONLY="name ..."
-# runs a subset.  Builds go to $SRCDIR/_build/matrix/<configuration>.
+# runs a subset; MATRIX_BUDGET (seconds, default 1800) is the wall time
+# after which no further configuration is started (one not started is
+# reported NOT RUN, and the step passes only on what ran: CI's time limit
+# is the hard one).  Cross configurations (i386, aarch64, s390x: qemu)
+# run `make check` in tests/ (the Check suites, run-time loading, the
+# symbol, header and ABI gates); the native ones (clang, musl) run the
+# whole tree's.  Builds go to $SRCDIR/_build/matrix/<configuration>.
 set -euo pipefail
 : "${SRCDIR:?}"
 SRCDIR=$(cd "$SRCDIR" && pwd)
 M=$SRCDIR/_build/matrix
 JOBS=${MATRIX_JOBS:-2}
+BUDGET=${MATRIX_BUDGET:-1800}
 ALL="clang i386 musl musl-static-poll aarch64-epoll aarch64-poll s390x-epoll s390x-poll"
 CONFIGS=${MATRIX_ONLY:-$ALL}
 t0=$(date +%s)
@@ -270,7 +277,12 @@ run_config() {
 			mflags+=(LDFLAGS=-static-libtool-libs)
 		fi
 		# -k: one failing directory must not hide the others' results.
-		make -C "$dir" -k -j2 "${mflags[@]}" check >"$dir/check.out" 2>&1 || echo "make check: status $?"
+		# Under qemu, tests/ only: the man pages' and examples' programs
+		# are the same C on every architecture, and emulated they would
+		# cost most of the step.
+		local checkdir=$dir
+		[ -n "$triplet" ] && checkdir=$dir/tests
+		make -C "$checkdir" -k -j2 "${mflags[@]}" check >"$dir/check.out" 2>&1 || echo "make check: status $?"
 		if [ $static_tests = yes ] && readelf -d "$dir/tests/check_mio" 2>/dev/null | grep -q 'libmio\.so'; then
 			echo "tests/check_mio is linked with libmio.so, not libmio.a"; exit 1
 		fi
@@ -391,6 +403,11 @@ stamp "running"
 for c in $CONFIGS; do
 	[ "$c" = "$first" ] && continue
 	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
+	if [ $(( $(date +%s) - t0 )) -ge "$BUDGET" ]; then
+		stamp "$c NOT RUN: MATRIX_BUDGET (${BUDGET}s) spent"
+		mkdir -p "$M/$c" && echo budget > "$M/$c/status"
+		continue
+	fi
 	stamp "$c started"
 	run_config "$c" &
 done
@@ -402,6 +419,10 @@ wait || true
 status=0
 for c in $CONFIGS; do
 	dir=$M/$c
+	if [ "$(cat "$dir/status" 2>/dev/null)" = budget ]; then
+		echo "== matrix: $c: NOT RUN (MATRIX_BUDGET ${BUDGET}s spent before it could start)"
+		continue
+	fi
 	if [ "$(cat "$dir/status" 2>/dev/null || echo 1)" = 0 ]; then
 		echo "== matrix: $c: PASS ($(cat "$dir/seconds")s)"
 		grep -E '^  (backend|waker):|^distcheck:' "$dir/run.log" | sed 's/^ */   /'
