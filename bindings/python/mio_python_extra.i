@@ -48,7 +48,35 @@
 /* `with obj:` closes obj at the end of the block; `with Poll() as p` binds
  * p to the object itself. */
 %define MIO_B_PY_CLOSABLE(T)
+%feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
 %extend T {
+	/* <mio.TcpStream fd=5>, <mio.TcpStream closed>: the state a script
+	 * debugging a loop wants, through the object's own fileno(). */
+	PyObject *__repr__(PyObject *PYSELF)
+	{
+		const char *name = Py_TYPE(PYSELF)->tp_name;
+		PyObject *fd = PyObject_CallMethod(PYSELF, "fileno", NULL);
+		mio_b_err = 0;  /* fileno()'s own error is this repr's answer */
+		if (fd != NULL) {
+			PyObject *r = PyUnicode_FromFormat("<%s fd=%S>", name, fd);
+			Py_DECREF(fd);
+			return r;
+		}
+		int closed = PyErr_ExceptionMatches(PyExc_OSError);
+		if (closed) {
+			PyObject *type, *value, *tb;
+			PyErr_Fetch(&type, &value, &tb);
+			PyErr_NormalizeException(&type, &value, &tb);
+			PyObject *no = value ? PyObject_GetAttrString(value, "errno") : NULL;
+			closed = no != NULL && PyLong_Check(no) && PyLong_AsLong(no) == EBADF;
+			Py_XDECREF(no);
+			Py_XDECREF(type);
+			Py_XDECREF(value);
+			Py_XDECREF(tb);
+		}
+		PyErr_Clear();
+		return PyUnicode_FromFormat(closed ? "<%s closed>" : "<%s open>", name);
+	}
 	mio_b_pyself __enter__() { return 0; }
 	PyObject *__exit__(PyObject *PYSELF, PyObject *type = NULL, PyObject *value = NULL,
 			   PyObject *tb = NULL)

@@ -174,6 +174,24 @@ class TestEvents(unittest.TestCase):
             tx.fileno()
 
 
+class TestRepr(unittest.TestCase):
+    def test_repr_shows_fd_and_state(self):
+        tx, rx = mio.pipe()
+        self.assertEqual(repr(tx), "<mio.Sender fd=%d>" % tx.fileno())
+        tx.close()
+        self.assertEqual(repr(tx), "<mio.Sender closed>")
+        rx.close()
+        s = mio.TcpSocket.new_v4()
+        self.assertIn("fd=%d" % s.fileno(), repr(s))
+        s.close()
+        p = mio.Poll()
+        self.assertRegex(repr(p), r"<mio\.Poll (fd=\d+|open)>")  # no fd on poll(2)
+        r = p.registry()
+        self.assertIn(repr(r), ("<mio.Registry open>",))
+        p.close()
+        self.assertEqual(repr(p), "<mio.Poll closed>")
+
+
 class TestDocs(unittest.TestCase):
     CLASSES = ("Poll", "Registry", "Events", "Event", "Waker", "TcpListener",
                "TcpStream", "TcpSocket", "UdpSocket", "UnixListener", "UnixStream",
