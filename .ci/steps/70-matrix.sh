@@ -90,7 +90,8 @@ install_packages() {
 }
 
 # The machine's Debian mirror (deb822 .sources or one-line .list), not the
-# security archive; deb.debian.org when none is found.
+# security archive: the archive this machine is configured to use is the
+# only one the step may reach, so none found is an error.
 debian_mirror() {
 	local u
 	u=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '$1 == "URIs:" { for (i = 2; i <= NF; i++) print $i }' |
@@ -98,7 +99,8 @@ debian_mirror() {
 	[ -n "$u" ] || u=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
 		awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^(https?|file):/) { print $i; break } }' |
 		grep -v security | grep '/debian' | head -1 || true)
-	echo "${u:-http://deb.debian.org/debian}"
+	[ -n "$u" ] || die "no Debian mirror in /etc/apt/sources.list{,.d}"
+	echo "$u"
 }
 
 # apt with its own sources, lists, cache and (empty) status: deb-src for
