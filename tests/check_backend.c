@@ -776,6 +776,14 @@ START_TEST(test_backend_events_capacity_kernel_limit)
 	mio_waker *w;
 	ck_assert_ok(mio_poll_new(&p));
 	int rc = mio_events_new(cap, &ev);
+	if (rc == -ENOMEM && SIZE_MAX <= UINT32_MAX) {
+		/* 2 GB in a 4 GB address space: refusing it is right, and
+		 * then no buffer can reach the kernel's limit at all. */
+		fprintf(stderr, "SKIP: events capacity %zu: ENOMEM, as it should be on a "
+			"32-bit target; the kernel's limit cannot be reached here\n", cap);
+		mio_poll_free(p);
+		return;
+	}
 	ck_assert_msg(rc == 0, "mio_events_new(%zu): %s", cap, mio_test_errname(-rc));
 	ck_assert_uint_eq(mio_events_capacity(ev), cap);
 	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 5, &w));
