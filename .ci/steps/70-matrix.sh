@@ -305,14 +305,7 @@ run_config() {
 		# musl: the C library's own tests; the rest of the tree's drive
 		# musl-linked programs with the host's glibc tools (stdbuf's
 		# preload, glibc Python's ctypes and cffi), which cannot load them.
-		# musl-static-poll leaves check_fault out: statically linked, its
-		# malloc interposition counts one allocation not freed when malloc
-		# #4 fails, in every scenario (shared musl and glibc, both
-		# backends, pass; not diagnosed yet).
 		case $name in
-		musl-static*)
-			checkdir=$dir/tests
-			tests=(TESTS="check_mio check_alloc check_dlopen check-symbols.sh check-header-modes.sh") ;;
 		musl*)
 			checkdir=$dir/tests
 			tests=(TESTS="check_mio check_alloc check_fault check_dlopen check-symbols.sh check-header-modes.sh") ;;
