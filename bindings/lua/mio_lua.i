@@ -67,10 +67,28 @@ static void mio_b_lua_pushaddr(lua_State *L, const mio_b_addr *a)
 		lua_pushstring(L, buf);
 }
 
+static int mio_b_lua_pushbytes_p(lua_State *L)
+{
+	const mio_b_bytes *b = lua_touserdata(L, 1);
+	lua_pushlstring(L, b->p ? b->p : "", b->n);
+	return 1;
+}
+
+/* The string, and the buffer freed in every case: a read over
+ * MIO_B_SCRATCH bytes has a heap buffer, and lua_pushlstring's memory
+ * error (a longjmp) would skip the free, so it runs protected. */
 static void mio_b_lua_pushbytes(lua_State *L, mio_b_bytes *b)
 {
-	lua_pushlstring(L, b->p ? b->p : "", b->n);
+	if (!b->heap) {
+		lua_pushlstring(L, b->p ? b->p : "", b->n);
+		return;
+	}
+	lua_pushcfunction(L, mio_b_lua_pushbytes_p);
+	lua_pushlightuserdata(L, b);
+	int rc = lua_pcall(L, 1, 1, 0);
 	mio_b_bytes_free(b);
+	if (rc != LUA_OK)
+		lua_error(L);  /* the same error, now with nothing to free */
 }
 
 /* The iterator events:iter() returns.  Upvalues: the Events userdata (so

@@ -288,6 +288,43 @@ static PyObject *mio_b_py_bytes(mio_b_bytes *b)
 	return o;
 }
 
+/* The destructor of a struct the binding made, called directly: no
+ * Python object is needed, so it works when none could be allocated. */
+static void mio_b_py_destroy(void *ptr, swig_type_info *ty)
+{
+#define MIO_B_PY_DESTROY(T)                                 \
+	if (ty == SWIGTYPE_p_mio_b_##T) {                   \
+		mio_bind_##T##_delete((mio_b_##T *)ptr);    \
+		return;                                     \
+	}
+	MIO_B_HANDLE_TYPES(MIO_B_PY_DESTROY)
+	MIO_B_PY_DESTROY(poll)
+	MIO_B_PY_DESTROY(registry)
+	MIO_B_PY_DESTROY(events)
+	MIO_B_PY_DESTROY(event)
+	MIO_B_PY_DESTROY(waker)
+#undef MIO_B_PY_DESTROY
+}
+
+/* SWIG_NewPointerObj, except on failure: SWIG's returns None with the
+ * MemoryError set (Python then raises SystemError, "a result with an
+ * exception set") and drops an owned struct, socket and all.  This one
+ * returns NULL and destroys what the object would have owned. */
+static PyObject *mio_b_py_newobj_(PyObject *self, void *ptr, swig_type_info *ty, int flags)
+{
+	PyObject *o = SWIG_NewPointerObj(ptr, ty, flags);
+	if (ptr == NULL || (o != Py_None && o != NULL))
+		return o;
+	Py_XDECREF(o);
+	if (flags & SWIG_POINTER_OWN)
+		mio_b_py_destroy(ptr, ty);
+	if (!PyErr_Occurred())
+		PyErr_NoMemory();
+	return NULL;
+}
+/* Every wrapper has a `self` (the object for -builtin constructors). */
+#define mio_b_py_newobj(ptr, ty, flags) mio_b_py_newobj_(self, ptr, ty, flags)
+
 /* (a, b) as a tuple, stealing both references; NULL if either is. */
 static PyObject *mio_b_py_pair(PyObject *a, PyObject *b)
 {
@@ -571,30 +608,44 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		SWIG_fail;
 }
 
-%typemap(out) mio_b_tcp_accept {
-	$result = mio_b_py_pair(SWIG_NewPointerObj($1.stream, $descriptor(mio_b_tcp_stream *), SWIG_POINTER_OWN),
-				mio_b_py_addr(&$1.addr));
-	if ($result == NULL)
-		SWIG_fail;
-}
-%typemap(out) mio_b_unix_accept {
-	$result = mio_b_py_pair(SWIG_NewPointerObj($1.stream, $descriptor(mio_b_unix_stream *), SWIG_POINTER_OWN),
-				mio_b_py_addr(&$1.addr));
+/* Every pointer a wrapper returns (constructors, bind, connect,
+ * from_fd, registry(), ...): NULL and no leak when the object cannot be
+ * made; see mio_b_py_newobj_. */
+%typemap(out) SWIGTYPE * {
+	$result = mio_b_py_newobj(SWIG_as_voidptr($1), $descriptor, $owner | %newpointer_flags);
 	if ($result == NULL)
 		SWIG_fail;
 }
 
-%define MIO_B_PY_PAIR(PT, TA, TB)
-%typemap(out) PT {
-	$result = mio_b_py_pair(SWIG_NewPointerObj($1.a, $descriptor(TA *), SWIG_POINTER_OWN),
-				SWIG_NewPointerObj($1.b, $descriptor(TB *), SWIG_POINTER_OWN));
+/* The Python object owning a new handle o of type T, or NULL with o
+ * destroyed (before, its descriptor was leaked). */
+%define MIO_B_PY_OWN(var, o, T)
+	PyObject *var = mio_b_py_newobj(o, $descriptor(mio_b_##T *), SWIG_POINTER_OWN);
+%enddef
+
+%define MIO_B_PY_ACCEPT(AT, T)
+%typemap(out) AT {
+	MIO_B_PY_OWN(stream_, $1.stream, T)
+	$result = mio_b_py_pair(stream_, stream_ != NULL ? mio_b_py_addr(&$1.addr) : NULL);
 	if ($result == NULL)
 		SWIG_fail;
 }
 %enddef
-MIO_B_PY_PAIR(mio_b_pair_pipe, mio_b_pipe_sender, mio_b_pipe_receiver)
-MIO_B_PY_PAIR(mio_b_pair_unix_stream, mio_b_unix_stream, mio_b_unix_stream)
-MIO_B_PY_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagram)
+MIO_B_PY_ACCEPT(mio_b_tcp_accept, tcp_stream)
+MIO_B_PY_ACCEPT(mio_b_unix_accept, unix_stream)
+
+%define MIO_B_PY_PAIR(PT, TA, TB)
+%typemap(out) PT {
+	MIO_B_PY_OWN(a_, $1.a, TA)
+	MIO_B_PY_OWN(b_, $1.b, TB)
+	$result = mio_b_py_pair(a_, b_);
+	if ($result == NULL)
+		SWIG_fail;
+}
+%enddef
+MIO_B_PY_PAIR(mio_b_pair_pipe, pipe_sender, pipe_receiver)
+MIO_B_PY_PAIR(mio_b_pair_unix_stream, unix_stream, unix_stream)
+MIO_B_PY_PAIR(mio_b_pair_unix_datagram, unix_datagram, unix_datagram)
 
 /* All events as Event copies, built in one call: iterating a list is the
  * fastest loop CPython has. */

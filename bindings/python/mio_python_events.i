@@ -70,11 +70,9 @@ static PyObject *mio_b_py_event_at(mio_b_events *ev, size_t i)
 	mio_b_event *be = mio_bind_event_new(e);
 	if (be == NULL)
 		return PyErr_NoMemory();
-	PyObject *o = SWIG_InternalNewPointerObj(be, SWIGTYPE_p_mio_b_event, SWIG_POINTER_OWN);
-	if (o == NULL) {
-		mio_bind_event_delete(be);
-		return NULL;
-	}
+	PyObject *o = mio_b_py_newobj_(NULL, be, SWIGTYPE_p_mio_b_event, SWIG_POINTER_OWN);
+	if (o == NULL)
+		return NULL;  /* be destroyed; SWIG's own call returned None here */
 	if (slot != NULL) {
 		/* Keep it for the next poll: in an empty place, else instead of
 		 * one a script holds (that one stays the script's). */

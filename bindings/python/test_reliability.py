@@ -7,6 +7,7 @@ use the wrong descriptor or return wrong data before the fix."""
 import errno
 import gc
 import os
+import socket
 import unittest
 
 import mio
@@ -503,6 +504,71 @@ class TestDestroyed(unittest.TestCase):
         self.assertEqual(cm.exception.errno, errno.EBUSY)
         waker.wake()
         t.join()
+
+
+class TestMemoryError(unittest.TestCase):
+    """Every constructor that returns new handles, with each of its first
+    allocations failing in turn (_testcapi.set_nomemory, CPython's own
+    fault injector): MemoryError or a result, never a descriptor that no
+    object owns.  Before the fix, a pair or accept whose second Python
+    object could not be made leaked the first handle's socket."""
+
+    def fds(self):
+        gc.collect()
+        return len(os.listdir("/proc/self/fd"))
+
+    def run_failing(self, make, prepare=lambda: None, cleanup=lambda: None):
+        try:
+            import _testcapi
+        except ImportError:
+            self.skipTest("no _testcapi in this Python")
+        prepare()
+        make()  # warm caches outside the injected window
+        cleanup()
+        before = self.fds()
+        failed = 0
+        for start in range(40):
+            prepare()
+            _testcapi.set_nomemory(start, start + 1)
+            try:
+                result = make()
+            except MemoryError:
+                failed += 1
+                result = None
+            finally:
+                _testcapi.remove_mem_hooks()
+            del result
+            cleanup()
+            self.assertEqual(self.fds(), before, "allocation #%d failing" % start)
+        self.assertGreater(failed, 0, "no allocation failed: the test did nothing")
+
+    def test_pairs(self):
+        for make in (mio.UnixStream.pair, mio.UnixDatagram.pair, mio.pipe):
+            with self.subTest(make=make.__name__):
+                self.run_failing(make)
+
+    def test_constructors(self):
+        makers = {
+            "Poll": mio.Poll,
+            "Poll.registry": lambda: mio.Poll().registry(),
+            "TcpListener.bind": lambda: mio.TcpListener.bind(("127.0.0.1", 0)),
+            "UdpSocket.bind": lambda: mio.UdpSocket.bind(("127.0.0.1", 0)),
+            "UnixDatagram.unbound": mio.UnixDatagram.unbound,
+            "TcpSocket.new_v4": mio.TcpSocket.new_v4,
+        }
+        for name, make in makers.items():
+            with self.subTest(make=name):
+                self.run_failing(make)
+
+    def test_accept(self):
+        listener = mio.TcpListener.bind(("127.0.0.1", 0))
+        addr = listener.local_addr()
+        clients = []
+        self.run_failing(listener.accept,
+                         prepare=lambda: clients.append(socket.create_connection(addr)),
+                         cleanup=lambda: clients.pop().close())
+        # Anything a failed accept left queued: nothing may stay owned.
+        listener.close()
 
 
 if __name__ == "__main__":
