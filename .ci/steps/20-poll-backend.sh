@@ -14,6 +14,8 @@
 # make -j2 check.  Then: no test may be skipped on the poll build that is
 # not skipped on epoll too (a test that quietly skips itself on one
 # backend would hide a difference the API promises not to have).
+# ci-after: check
+# ci-seconds: 390
 set -euo pipefail
 : "${SRCDIR:?}"
 start=$(date +%s)

@@ -7,6 +7,7 @@
 #     module in the multiarch directory) staged with DESTDIR, then the
 #     echo examples against the staged modules.
 # Each echo example is checked by bindings/python/echo_client.py.
+# ci-seconds: 100
 set -euo pipefail
 : "${SRCDIR:?}"
 B=$SRCDIR/_build/bindings-prefix

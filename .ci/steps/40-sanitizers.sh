@@ -3,6 +3,7 @@
 # (LeakSanitizer included: Check's forked children exit normally, so a
 # leak fails the test that made it), then under ThreadSanitizer.
 # Each in its own build dir; every report is fatal (-fno-sanitize-recover).
+# ci-seconds: 160
 set -euo pipefail
 : "${SRCDIR:?}"
 start=$(date +%s)

@@ -3,6 +3,8 @@
 # one process (CK_FORK=no, so valgrind sees the tests themselves): any
 # memory error or definite leak fails.  Runs the real binaries through
 # libtool so they find the uninstalled libmio.
+# ci-after: check
+# ci-seconds: 125
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 start=$(date +%s)

@@ -5,6 +5,7 @@
 # each run from the committed seed corpus for FUZZ_SECONDS (both at once,
 # one per core).  Any crash, leak, sanitizer report or broken invariant
 # fails the step; the input that did it is printed in base64.
+# ci-seconds: 60
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 FUZZ_SECONDS=${FUZZ_SECONDS:-50}

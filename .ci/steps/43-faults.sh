@@ -2,6 +2,8 @@
 # Fault injection (tests/fault): every allocation and every syscall libmio
 # makes is failed in turn through four scenarios; `make check` runs the
 # same walk silently, this step prints how many faults it injected.
+# ci-after: check
+# ci-seconds: 5
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 cd "$BUILD/tests"

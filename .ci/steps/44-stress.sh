@@ -4,6 +4,8 @@
 # and checked, fds and heap back to the start; then the same server at its
 # fd limit (accept -> EMFILE), which must recover and serve every client.
 # Each run stops itself (alarm) well under a minute.
+# ci-after: check
+# ci-seconds: 5
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 cd "$BUILD/tests"

@@ -22,6 +22,7 @@
 #     in `make check`), the drivers run in their quick mode.
 #
 # Budget (env): MIO_ASAN_PY_SECONDS, MIO_ASAN_LUA_SECONDS (default 60 each).
+# ci-seconds: 285
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 start=$(date +%s)

@@ -19,6 +19,7 @@
 #     the installed mio.pyi, and mypy.stubtest: the stub against the
 #     installed module (a method missing from either side fails).
 # Modules run two at a time.  SUITES_EXTRA=0 leaves out the extra modules.
+# ci-seconds: 155
 set -euo pipefail
 : "${SRCDIR:?}"
 PY=${CPYTHON_SUITES_PYTHON:-/usr/bin/python3}

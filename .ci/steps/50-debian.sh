@@ -13,6 +13,9 @@
 #
 # Environment (from .ci/test-all): SRCDIR, BUILD (configured, built,
 # checked).  Works under $SRCDIR/_build/deb only.
+# ci-after: distcheck
+# ci-alone: yes
+# ci-seconds: 100
 set -euo pipefail
 : "${SRCDIR:?}" "${BUILD:?}"
 WORK=$SRCDIR/_build/deb

@@ -5,6 +5,7 @@
 # this step) and run each system on each workload for a few iterations,
 # checking the result lines and that libmio allocates nothing in the W1
 # steady state.  No timing is judged here; `make bench` measures.
+# ci-seconds: 35
 set -euo pipefail
 : "${SRCDIR:?}"
 B=$SRCDIR/_build/bench-smoke

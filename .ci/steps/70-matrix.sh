@@ -47,6 +47,7 @@
 # run `make check` in tests/ (the Check suites, run-time loading, the
 # symbol, header and ABI gates); clang runs the whole tree's; musl runs
 # the Check suites, run-time loading and the symbol and header gates.  Builds go to $SRCDIR/_build/matrix/<configuration>.
+# ci-seconds: 750
 set -euo pipefail
 : "${SRCDIR:?}"
 SRCDIR=$(cd "$SRCDIR" && pwd)
