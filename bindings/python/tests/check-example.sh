@@ -5,7 +5,7 @@
 # an installed module: ECHO_SERVER and PYTHON may be overridden.
 set -u
 : "${PYTHON:=python3}"
-: "${top_srcdir:=$(dirname "$0")/../..}"
+: "${top_srcdir:=$(dirname "$0")/../../..}"
 here=$(cd "$(dirname "$0")" && pwd)
 server=${ECHO_SERVER:-$top_srcdir/examples/python/echo_server.py}
 
