@@ -12,6 +12,7 @@ server=${ECHO_SERVER:-$top_srcdir/examples/lua/echo_server.lua}
 
 command -v "$PYTHON" >/dev/null || { echo "no $PYTHON for the client: skipped"; exit 77; }
 tmp=$(mktemp -d) || exit 99
+: >"$tmp/out"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 "$LUA" "$server" 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
