@@ -1,5 +1,5 @@
 /*
- * mio.i - the one SWIG interface behind the Python 3 and Lua 5.4 modules.
+ * mio.i - the one SWIG interface behind the Python 3 and Lua (5.1-5.4, LuaJIT) modules.
  *
  * Every public object of mio.h becomes a class without the prefix (Poll,
  * Registry, Events, Event, Waker, TcpListener, ...).  The classes are

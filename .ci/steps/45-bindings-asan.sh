@@ -12,10 +12,11 @@
 #     exit are not ours (valgrind below counts definite leaks instead);
 #     allocator_may_return_null=1: the drivers ask for 2^62 bytes on
 #     purpose and expect ENOMEM, not an ASan abort.
-#     Then the Hypothesis driver (bindings/python/test_stateful.py) and
+#     Then the Hypothesis driver (bindings/python/tests/test_stateful.py) and
 #     the Lua sequence driver (bindings/lua/test_random.lua), each for a
-#     bounded time, printing sequences, calls and seconds.
-#  2. A plain build (same interpreter) and every bindings/python/test_*.py
+#     bounded time, printing sequences, calls and seconds.  Lua: 5.4 only
+#     here (--with-lua=5.4); make check runs the Lua suite on every Lua.
+#  2. A plain build (same interpreter) and every bindings/python/tests/test_*.py
 #     and bindings/lua/test_*.lua under valgrind memcheck: zero errors,
 #     zero definite leaks.  test_leak.* are left out there (100,000 cycles
 #     each: an hour under valgrind; they measure their own leaks natively
@@ -35,15 +36,15 @@ build() {   # dir, configure args...
 	local dir=$1; shift
 	echo "== bindings-asan: configure $dir $*"
 	mkdir -p "$dir"
-	(cd "$dir" && "$SRCDIR/configure" PYTHON=$PY --enable-python --enable-lua "$@" \
+	(cd "$dir" && "$SRCDIR/configure" PYTHON=$PY --enable-python --enable-lua --with-lua=5.4 "$@" \
 		>configure.out 2>&1) || { tail -30 "$dir/configure.out"; exit 1; }
 	make -C "$dir" -j2 >"$dir/make.out" 2>&1 || { tail -40 "$dir/make.out"; exit 1; }
 }
 
 py_env() {   # dir
-	export PYTHONPATH="$1/bindings/python:$1/bindings/python/.libs"
+	export PYTHONPATH="$1/bindings/python"   # holds the package mio/, as installed
 	export LD_LIBRARY_PATH="$1/lib/.libs"
-	export LUA_CPATH="$1/bindings/lua/.libs/?.so;;"
+	export LUA_CPATH="$1/bindings/lua/lua5.4/.libs/?.so;;"
 	export PYTHONDONTWRITEBYTECODE=1 top_srcdir=$SRCDIR
 }
 
@@ -63,7 +64,7 @@ libasan=$(gcc -print-file-name=libasan.so.8)
 	export PYTHONMALLOC=malloc
 	echo "== bindings-asan: Hypothesis driver under ASan+UBSan, ${PY_SECONDS}s"
 	LD_PRELOAD=$libasan MIO_HYPOTHESIS_SECONDS=$PY_SECONDS MIO_HYPOTHESIS_EXAMPLES=8 \
-		MIO_HYPOTHESIS_STEPS=60 $PY "$SRCDIR/bindings/python/test_stateful.py" \
+		MIO_HYPOTHESIS_STEPS=60 $PY "$SRCDIR/bindings/python/tests/test_stateful.py" \
 		>"$asan/stateful.log" 2>&1 || { tail -60 "$asan/stateful.log"; exit 1; }
 	grep '^test_stateful.py:' "$asan/stateful.log"
 	echo "== bindings-asan: Lua driver under ASan+UBSan, ${LUA_SECONDS}s"
@@ -115,7 +116,7 @@ vg_run() {   # name, log, command...
 	# the drivers' quick mode, smaller still: valgrind is ~30x slower
 	export MIO_HYPOTHESIS_EXAMPLES=6 MIO_HYPOTHESIS_STEPS=30
 	export MIO_RANDOM_SEQUENCES=20 MIO_RANDOM_SECONDS=60
-	cd "$SRCDIR/bindings/python"
+	cd "$SRCDIR/bindings/python/tests"
 	for t in test_*.py; do
 		# test_leak.py: 100,000 cycles and an RSS check (valgrind finds leaks
 		# in the others at a fraction of the cost);

@@ -9,22 +9,24 @@
 #  2. test.test_selectors (BaseSelectorTestCase + ScalableSelectorMixIn)
 #     and the SelectorEventLoop suites of test.test_asyncio, each module
 #     run twice in a fresh interpreter: on selectors.DefaultSelector and
-#     on mio.Selector (bindings/python/test_selector_cpython.py says how
+#     on mio.Selector (bindings/python/tests/test_selector_cpython.py says how
 #     it is patched in).  The outcomes must match test by test; the
 #     differences allowed are listed, with their reason, in that file.
 #  3. The same on the poll(2) backend build, mio.Selector only, compared
 #     with the default selector's results from 2 (they do not depend on
 #     libmio): test_selectors and the listed asyncio modules.
-#  4. mypy --strict on examples/python/*.py and mio_selector.py against
-#     the installed mio.pyi, and mypy.stubtest: the stub against the
-#     installed module (a method missing from either side fails).
+#  4. mypy --strict on examples/python/*.py against the installed package
+#     (found as a user's mypy finds it: on the interpreter's path, through
+#     its py.typed; no MYPYPATH), and mypy.stubtest: the package's stub
+#     against the installed package (a method missing from either side
+#     fails).
 # Modules run two at a time.  SUITES_EXTRA=0 leaves out the extra modules.
 # ci-seconds: 155
 set -euo pipefail
 : "${SRCDIR:?}"
 PY=${CPYTHON_SUITES_PYTHON:-/usr/bin/python3}
 OUT=$SRCDIR/_build/cpython-suites
-RUNNER=$SRCDIR/bindings/python/test_selector_cpython.py
+RUNNER=$SRCDIR/bindings/python/tests/test_selector_cpython.py
 JOBS=${SUITES_JOBS:-2}
 start=$(date +%s)
 say() { echo "== cpython-suites [$(( $(date +%s) - start ))s]: $*"; }
@@ -58,10 +60,10 @@ build_install() {  # name, configure args...: sets PYDIR and LIBDIR
 	(for d in $dirs; do make -C "$b/$d" -j2 || exit 1; done &&
 	 make -C "$b/lib" install && make -C "$b/bindings/python" install) >"$b/make.out" 2>&1 ||
 		{ tail -40 "$b/make.out"; exit 1; }
-	PYDIR=$(dirname "$(find "$inst" -name mio_selector.py | head -1)")
+	PYDIR=$(dirname "$(dirname "$(find "$inst" -path '*/mio/selector.py' | head -1)")")
 	LIBDIR=$inst/lib
-	[ -f "$PYDIR/mio.py" ] && [ -f "$PYDIR/mio.pyi" ] ||
-		{ echo "mio.py/mio.pyi not installed beside mio_selector.py in $PYDIR"; exit 1; }
+	[ -f "$PYDIR/mio/__init__.py" ] && [ -f "$PYDIR/mio/__init__.pyi" ] && [ -f "$PYDIR/mio/py.typed" ] ||
+		{ echo "the package mio (__init__.py, __init__.pyi, py.typed) is not installed in $PYDIR"; exit 1; }
 }
 
 # run_all PYDIR LIBDIR TAG "MODE:MODULE ...": every job into $OUT/TAG-MODE-MODULE.json
@@ -125,15 +127,24 @@ for mod in sys.argv[2:]:
 print("  (run/failed/skipped/xfail per module)")
 EOF
 
-say "mypy --strict: examples/python/*.py, mio_selector.py, against the installed mio.pyi"
-if ! MYPYPATH=$EPOLL_PYDIR "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null \
-	"$SRCDIR"/examples/python/*.py "$EPOLL_PYDIR/mio_selector.py"; then
+# PYTHONPATH is how this prefix install is on the interpreter's path (a
+# venv or site-packages would be the same to mypy); no MYPYPATH: mypy
+# takes the package because of its py.typed.  Run from $OUT, away from
+# the source tree.
+say "mypy --strict: examples/python/*.py against the installed package (no MYPYPATH)"
+if ! (cd "$OUT" && env -u MYPYPATH PYTHONPATH=$EPOLL_PYDIR "$PY" -m mypy --strict --no-incremental \
+	--cache-dir=/dev/null "$SRCDIR"/examples/python/*.py); then
 	failed=1
 fi
-say "mypy.stubtest mio (installed module and stub)"
-# stubtest runs mypy on the stub: mio_selector must be analysable, so it
-# comes through MYPYPATH from the install dir (no py.typed there).
-if ! (cd "$OUT" && PYTHONPATH=$EPOLL_PYDIR LD_LIBRARY_PATH=$EPOLL_LIBDIR MYPYPATH=$EPOLL_PYDIR \
+# mio.selector is the package's own Python, typed inline: mypy skips the
+# errors of an installed package, so it is checked from the source.
+say "mypy --strict: bindings/python/mio/selector.py"
+if ! (cd "$OUT" && env -u MYPYPATH "$PY" -m mypy --strict --no-incremental --cache-dir=/dev/null \
+	"$SRCDIR/bindings/python/mio/selector.py"); then
+	failed=1
+fi
+say "mypy.stubtest mio (installed package and its stub, no MYPYPATH)"
+if ! (cd "$OUT" && env -u MYPYPATH PYTHONPATH=$EPOLL_PYDIR LD_LIBRARY_PATH=$EPOLL_LIBDIR \
 	"$PY" -m mypy.stubtest --mypy-config-file /dev/null \
 	--allowlist "$SRCDIR/bindings/python/stubtest-allowlist.txt" mio); then
 	failed=1

@@ -74,7 +74,7 @@ profiles="nocheck"
 have_py=no have_lua=no have_man=no
 if grep -q 'pyexec' "$src/bindings/python/Makefile.am" 2>/dev/null; then have_py=yes
 else profiles+=" nopython"; skip "python3-mio: bindings/python installs nothing yet"; fi
-if grep -q 'LUA_CMOD_DIR' "$src/bindings/lua/Makefile.am" 2>/dev/null; then have_lua=yes
+if grep -q 'LUA_LIBDIR' "$src/bindings/lua/Makefile.am" 2>/dev/null; then have_lua=yes
 else profiles+=" nolua"; skip "lua-mio: bindings/lua installs nothing yet"; fi
 if ls "$src"/man/*.3 "$src"/man/*.7 >/dev/null 2>&1; then have_man=yes
 else profiles+=" nodoc"; skip "man pages: none in the tarball yet"; fi
@@ -225,10 +225,14 @@ else
 fi
 
 if [ $have_py = yes ]; then
-	say "Python: /usr/bin/python3 -I, installed module"
+	say "Python: /usr/bin/python3 -I, installed package"
 	where=$(/usr/bin/python3 -I -c 'import mio; print(mio.__file__)')
 	echo "import mio -> $where"
-	case $where in /usr/lib/python3/dist-packages/*) ;; *) echo "FAIL: mio not from dist-packages"; exit 1;; esac
+	[ "$where" = /usr/lib/python3/dist-packages/mio/__init__.py ] ||
+		{ echo "FAIL: mio not the package in dist-packages"; exit 1; }
+	for f in py.typed __init__.pyi selector.py; do
+		[ -f "/usr/lib/python3/dist-packages/mio/$f" ] || { echo "FAIL: python3-mio lacks mio/$f"; exit 1; }
+	done
 	if [ -f "$SRCDIR/examples/python/echo_server.py" ]; then
 		echo_test python-echo /usr/bin/python3 -I "$SRCDIR/examples/python/echo_server.py"
 	else

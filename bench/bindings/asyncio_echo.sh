@@ -9,7 +9,7 @@ set -u
 build=$(cd "${1:?usage: asyncio_echo.sh BUILD_DIR}" && pwd) || exit 1
 here=$(cd "$(dirname "$0")" && pwd)
 py=$(sed -n 's/^PYTHON = //p' "$build/bindings/python/Makefile" 2>/dev/null)
-if [ -z "$py" ] || ! ls "$build"/bindings/python/.libs/_mio*.so >/dev/null 2>&1; then
+if [ -z "$py" ] || ! ls "$build"/bindings/python/mio/_mio*.so >/dev/null 2>&1; then
 	echo "asyncio echo: python module not built, skipped"
 	exit 0
 fi
@@ -17,7 +17,7 @@ pin=
 if command -v taskset >/dev/null && [ "$(nproc)" -gt "${BENCH_CPU:-1}" ]; then
 	pin="taskset -c ${BENCH_CPU:-1}"
 fi
-# mio_selector.py is in the source tree, mio.py in the build tree.
-PYTHONPATH=$build/bindings/python:$build/bindings/python/.libs:$here/../../bindings/python \
+# The build tree holds the package mio as it is installed.
+PYTHONPATH=$build/bindings/python \
 LD_LIBRARY_PATH=$build/lib/.libs \
 	exec $pin "$py" "$here/asyncio_echo.py" ${ASYNCIO_ECHO_ARGS:---clients 10 --messages 2000 --runs 5 --callgrind 100}

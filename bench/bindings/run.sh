@@ -38,10 +38,10 @@ pymod=$build/bindings/python
 pybuild=$(sed -n 's/^PYTHON = //p' "$pymod/Makefile" 2>/dev/null)
 py=
 systems_py=
-if ls "$pymod"/.libs/_mio*.so >/dev/null 2>&1; then
+if ls "$pymod"/mio/_mio*.so >/dev/null 2>&1; then
 	for cand in /usr/bin/python3 "$pybuild"; do
 		[ -x "$cand" ] || command -v "$cand" >/dev/null || continue
-		if PYTHONPATH=$pymod:$pymod/.libs LD_LIBRARY_PATH=$libs "$cand" -c 'import mio' 2>/dev/null; then
+		if PYTHONPATH=$pymod LD_LIBRARY_PATH=$libs "$cand" -c 'import mio' 2>/dev/null; then
 			py=$cand
 			break
 		fi
@@ -57,9 +57,11 @@ if [ -n "$py" ]; then
 else
 	echo "python: module not built or not loadable, skipped"
 fi
+# Lua: the newest interpreter the build has (LUA, LUA_ABI in its Makefile).
 lua=$(sed -n 's/^LUA = //p' "$build/bindings/lua/Makefile" 2>/dev/null)
+luamod=$build/bindings/lua/lua$(sed -n 's/^LUA_ABI = //p' "$build/bindings/lua/Makefile" 2>/dev/null)/.libs
 systems_lua=
-if [ -n "$lua" ] && [ -f "$build/bindings/lua/.libs/mio.so" ]; then
+if [ -n "$lua" ] && [ -f "$luamod/mio.so" ]; then
 	systems_lua="mio"
 	if "$lua" -e 'require "luv"' 2>/dev/null; then
 		systems_lua="luv mio"
@@ -74,10 +76,10 @@ run_one() {  # lang system n [wrapper...]: prints elapsed ns
 	local lang=$1 sys=$2 count=$3
 	shift 3
 	if [ "$lang" = py ]; then
-		PYTHONPATH=$pymod:$pymod/.libs LD_LIBRARY_PATH=$libs PYTHONDONTWRITEBYTECODE=1 \
+		PYTHONPATH=$pymod LD_LIBRARY_PATH=$libs PYTHONDONTWRITEBYTECODE=1 \
 			"$@" "$py" "$here/pingpong.py" "$sys" "$count"
 	else
-		LUA_CPATH="$build/bindings/lua/.libs/?.so;;" LD_LIBRARY_PATH=$libs \
+		LUA_CPATH="$luamod/?.so;;" LD_LIBRARY_PATH=$libs \
 			"$@" "$lua" "$here/pingpong.lua" "$sys" "$count"
 	fi
 }

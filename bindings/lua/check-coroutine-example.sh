@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs examples/lua/coroutine_echo.lua (one coroutine per connection on a
 # tiny scheduler) through check-example.sh, i.e. against
-# ../python/echo_client.py.
+# ../python/tests/echo_client.py.
 set -u
 : "${top_srcdir:=$(dirname "$0")/../..}"
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs examples/lua/echo_server.lua from the build tree on a free port
 # (127.0.0.1:0; it prints the port it got) and checks it with
-# ../python/echo_client.py (stdlib only).  Also used by .ci/steps/30-bindings-install.sh against
+# ../python/tests/echo_client.py (stdlib only).  Also used by .ci/steps/30-bindings-install.sh against
 # an installed module: ECHO_SERVER and PYTHON may be overridden.
 set -u
 : "${LUA:=lua5.4}"
@@ -12,6 +12,7 @@ server=${ECHO_SERVER:-$top_srcdir/examples/lua/echo_server.lua}
 
 command -v "$PYTHON" >/dev/null || { echo "no $PYTHON for the client: skipped"; exit 77; }
 tmp=$(mktemp -d) || exit 99
+: >"$tmp/out"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 "$LUA" "$server" 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
@@ -27,7 +28,7 @@ if [ -z "$port" ]; then
 	exit 1
 fi
 echo "lua echo server on port $port"
-timeout 120 "$PYTHON" "$here/../python/echo_client.py" 127.0.0.1 "$port"
+timeout 120 "$PYTHON" "$here/../python/tests/echo_client.py" 127.0.0.1 "$port"
 rc=$?
 kill -0 $pid 2>/dev/null || { echo "server died:"; cat "$tmp/err"; rc=1; }
 exit $rc

@@ -1,18 +1,24 @@
 /*
- * mio_lua.i - Lua 5.4 conversions for bindings/mio.i.
+ * mio_lua.i - Lua conversions for bindings/mio.i, for Lua 5.1 to 5.4 and
+ * LuaJIT.  Written against the Lua 5.4 C API; mio_lua_compat.h gives the
+ * older versions that API (and says what numbers are where every number
+ * is a double): nothing here tests LUA_VERSION_NUM.
  *
  * Addresses are "127.0.0.1:8080" / "[::1]:80" strings (mio_addr_parse and
  * mio_addr_format) and path strings for Unix sockets (a leading "\0" for
  * abstract names, "" for an unnamed socket).  Data is Lua strings.
  * Integers stay integers: tokens, fds, counts and flags use
  * lua_tointegerx/lua_pushinteger, not SWIG's lua_Number defaults, so 7 is
- * not 7.0 and a 64-bit token (2^63 + 5 is math.mininteger + 5) survives.
+ * not 7.0 and a 64-bit token (2^63 + 5 is math.mininteger + 5) survives
+ * on 5.3 and 5.4 (on 5.1, 5.2 and LuaJIT: |token| < 2^53, exact).
  * Failure returns nil, message, errno, like luaposix.
  *
  * SPDX-License-Identifier: MIT
  */
 
 %{
+#include "mio_lua_compat.h"
+
 #define MIO_B_RAISE(e) return mio_b_lua_fail(L, (e))
 #define MIO_B_BLOCKING_BEGIN
 #define MIO_B_BLOCKING_END
@@ -74,13 +80,16 @@ static int mio_b_lua_pushbytes_p(lua_State *L)
 	return 1;
 }
 
-/* The string, and the buffer freed in every case: a read over
- * MIO_B_SCRATCH bytes has a heap buffer, and lua_pushlstring's memory
+/* The string, and the buffer freed in every case.  A read up to
+ * MIO_B_SCRATCH bytes is in the scratch buffer, which a finalizer run
+ * while the string is made may reuse: mio_compat_pushvolatile.  A read
+ * over MIO_B_SCRATCH bytes has a heap buffer, and lua_pushlstring's memory
  * error (a longjmp) would skip the free, so it runs protected. */
+_Static_assert(MIO_B_SCRATCH <= MIO_COMPAT_VOLATILE_MAX, "scratch reads fit mio_compat_pushvolatile");
 static void mio_b_lua_pushbytes(lua_State *L, mio_b_bytes *b)
 {
 	if (!b->heap) {
-		lua_pushlstring(L, b->p ? b->p : "", b->n);
+		mio_compat_pushvolatile(L, b->p ? b->p : "", b->n);
 		return;
 	}
 	lua_pushcfunction(L, mio_b_lua_pushbytes_p);

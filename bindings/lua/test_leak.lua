@@ -1,16 +1,17 @@
 -- mio Lua binding: 100,000 create/use/collect cycles leave the process's
 -- memory (RSS and the Lua heap) and its fd count flat.
 local mio = require "mio"
+local C = dofile((arg and arg[0] and arg[0]:match("^(.*/)") or "./") .. "testcompat.lua")
 
 -- MIO_LEAK_CYCLES scales the run down (valgrind finds a leak in a few
 -- hundred cycles; the RSS check needs the full count).
-local CYCLES = math.tointeger(tonumber(os.getenv("MIO_LEAK_CYCLES") or "100000"))
-local WARMUP = CYCLES // 10
+local CYCLES = C.tointeger(tonumber(os.getenv("MIO_LEAK_CYCLES") or "100000"))
+local WARMUP = C.idiv(CYCLES, 10)
 
 
 local function statm_rss()
 	local f = assert(io.open("/proc/self/statm"))
-	local line = f:read("l")
+	local line = f:read("*l")
 	f:close()
 	local _, resident = line:match("(%d+)%s+(%d+)")
 	return tonumber(resident) * 4  -- 4 KiB pages on the CI machines
@@ -19,14 +20,14 @@ end
 local function fd_count()
 	-- /proc/self in a child would be the child's: name our own pid.
 	local f = assert(io.open("/proc/self/stat"))
-	local pid = f:read("n")
+	local pid = f:read("*n")
 	f:close()
 	-- popen's own pipe is counted when ls reads the directory before
 	-- the parent closed the child's end: take the least of a few counts.
 	local least
 	for _ = 1, 3 do
 		local ls = io.popen("ls /proc/" .. pid .. "/fd | wc -l")
-		local n = ls:read("n")
+		local n = ls:read("*n")
 		ls:close()
 		if least == nil or n < least then least = n end
 	end

@@ -22,6 +22,7 @@
 --                         sigpipe, closedpoll, hugeevents
 --   MIO_RANDOM_VERBOSE=1  name each action on stderr before it runs (a crash)
 local mio = require "mio"
+local C = dofile((arg and arg[0] and arg[0]:match("^(.*/)") or "./") .. "testcompat.lua")
 
 local EAGAIN, EBADF, EINVAL, ENOENT, EEXIST, EPIPE, ENOMEM, EOPNOTSUPP =
 	11, 9, 22, 2, 17, 32, 12, 95
@@ -64,7 +65,7 @@ end
 -- One binding call: { n = count, ok = pcall status, ... results }.
 local function call(f, ...)
 	calls = calls + 1
-	return table.pack(pcall(f, ...))
+	return C.pack(pcall(f, ...))
 end
 
 local function show(r)
@@ -86,7 +87,7 @@ end
 -- nil, message, errno with one of the given errnos.
 local function fails(what, r, ...)
 	local want = { ... }
-	if not r[1] or r[2] ~= nil or type(r[3]) ~= "string" or math.type(r[4]) ~= "integer" then
+	if not r[1] or r[2] ~= nil or type(r[3]) ~= "string" or not C.isint(r[4]) then
 		fail(what, r, "nil, message, errno " .. table.concat(want, "|"))
 	end
 	for _, e in ipairs(want) do
@@ -191,7 +192,7 @@ action("new_events", 2, function()
 end)
 
 action("events_hostile", 1, function()
-	local v = oneof(-1, 1.5, 0 / 0, "8", math.mininteger, 2 ^ 64)
+	local v = oneof(-1, 1.5, 0 / 0, "8", C.mininteger, 2 ^ 64)
 	local r = call(mio.Events, v)
 	if type(v) == "number" and v == -1 and r[1] and r[2] == nil then
 		-- size_t: -1 may be refused as a range or as memory
@@ -200,7 +201,7 @@ action("events_hostile", 1, function()
 	if r[1] and r[2] ~= nil then fail("Events(" .. fmt(v) .. ")", r, "a refusal") end
 	if not SKIP.ctor_nil and r[1] then
 		-- finding 8: a constructor fails with nil, message, errno
-		if r[2] == nil and (type(r[3]) ~= "string" or math.type(r[4]) ~= "integer") then
+		if r[2] == nil and (type(r[3]) ~= "string" or not C.isint(r[4])) then
 			fail("Events(" .. fmt(v) .. ")", r, "nil, message, errno")
 		end
 	end
@@ -279,7 +280,7 @@ local function new_waker(g, token)
 end
 action("new_waker", 2, function()
 	local g = pick(S.regs)
-	if g then new_waker(g, oneof(0, 7, rnd(1000), math.maxinteger, math.mininteger, -1)) end
+	if g then new_waker(g, oneof(0, 7, rnd(1000), C.maxinteger, C.mininteger, -1)) end
 end)
 
 action("new_pipe", 2, function()
@@ -367,12 +368,12 @@ local function reg_judge(g, what, r, judge)
 	judge(r)
 end
 
-local INTERESTS = { mio.READABLE, mio.WRITABLE, mio.READABLE | mio.WRITABLE, mio.PRIORITY }
+local INTERESTS = { mio.READABLE, mio.WRITABLE, mio.READABLE + mio.WRITABLE, mio.PRIORITY }
 
 action("register", 4, function()
 	local g, s = pick(S.regs), pick(S.socks, function(s) return not s.destroyed end)
 	if not g or not s then return end
-	local token = oneof(rnd(100), math.maxinteger, math.mininteger + 5, -1, 0)
+	local token = oneof(rnd(100), C.maxinteger, C.mininteger + 5, -1, 0)
 	local src = (rnd(2) == 1 and not s.closed) and s.fd or s.o
 	local what = string.format("register(%s fd %d%s)", s.kind, s.fd, s.closed and " closed" or "")
 	local r = call(g.o.register, g.o, src, token, INTERESTS[rnd(#INTERESTS)])
@@ -415,15 +416,15 @@ action("register_bad_interests", 2, function()
 	local g = pick(S.regs, function(g) return not g.poll.closed and not g.closed end)
 	local s = pick(S.socks, function(s) return not dead(s) end)
 	if not g or not s then return end
-	local v = oneof(0, 0x20, 0xFFFFFFFF, mio.AIO, mio.LIO | 1, -1, 2 ^ 32 + 1, (1 << 32) + 1,
+	local v = oneof(0, 0x20, 0xFFFFFFFF, mio.AIO, C.bor(mio.LIO, 1), -1, 2 ^ 32 + 1, C.shl(1, 32) + 1,
 		1.5, 0 / 0, "1", nil)
 	if SKIP.wideint and (v == -1 or v == 2 ^ 32 + 1) then return end
 	local f = rnd(2) == 1 and g.o.register or g.o.reregister
 	local r = call(f, g.o, s.o, 1, v)
 	local what = "register(interests=" .. fmt(v) .. ")"
-	if v == mio.AIO or v == (mio.LIO | 1) then return fails(what, r, EOPNOTSUPP) end
+	if v == mio.AIO or v == C.bor(mio.LIO, 1) then return fails(what, r, EOPNOTSUPP) end
 	if v == 0 or v == 0x20 or v == 0xFFFFFFFF then return fails(what, r, EINVAL) end
-	if math.type(v) == "integer" or v == 2 ^ 32 + 1 then
+	if C.isint(v) or v == 2 ^ 32 + 1 then
 		if SKIP.wideint then return end
 		-- finding 3: 2^32 + 1 is not READABLE; -1 is not every bit
 		return refuses(what, r)
@@ -439,7 +440,7 @@ action("register_bad_source", 2, function()
 	local v = oneof(-1, 2 ^ 31 - 1, "0", 1.5, 0 / 0, {}, nil, "wide")
 	if v == "wide" then
 		if SKIP.wideint or not s then return end
-		v = (1 << 32) + s.fd   -- finding 3: must not reach fd s.fd
+		v = C.shl(1, 32) + s.fd   -- finding 3: must not reach fd s.fd
 	end
 	local r = which == "deregister" and call(g.o[which], g.o, v)
 		or call(g.o[which], g.o, v, 1, mio.READABLE)
@@ -447,7 +448,7 @@ action("register_bad_source", 2, function()
 	if v == -1 or v == 2 ^ 31 - 1 then
 		return fails(what, r, EBADF)
 	end
-	if math.type(v) == "integer" then
+	if C.isint(v) then
 		refuses(what, r)
 		if r[1] and r[2] == nil then return end
 		return
@@ -461,7 +462,7 @@ end)
 
 -- Poll, Events, Waker -------------------------------------------------------
 local function check_events(p, ev, n, what)
-	assert(math.type(n) == "integer" and n >= 0 and n <= ev.cap, what .. " returned " .. fmt(n))
+	assert(C.isint(n) and n >= 0 and n <= ev.cap, what .. " returned " .. fmt(n))
 	assert(ev.o:len() == n and ev.o:is_empty() == (n == 0), what)
 	local allowed = {}
 	for _, t in pairs(p.regs) do allowed[t] = true end
@@ -511,10 +512,10 @@ end)
 action("events_get", 1, function()
 	local ev = pick(S.events)
 	if not ev then return end
-	local k = oneof(-1, 0, 1, 1000, 2 ^ 63, math.maxinteger, 1.5)
+	local k = oneof(-1, 0, 1, 1000, 2 ^ 63, C.maxinteger, 1.5)
 	local r = call(ev.o.get, ev.o, k)
 	local what = "Events:get(" .. fmt(k) .. ")"
-	if math.type(k) ~= "integer" then
+	if not C.isint(k) then
 		if k == 2 ^ 63 then return refuses(what, r) end
 		return raises(what, r)
 	end
@@ -617,7 +618,7 @@ action("stream_read", 5, function()
 		p:close()
 	end
 	if rnd(3) == 1 then
-		local a = n // 3
+		local a = C.idiv(n, 3)
 		local r = call(s.o.readv, s.o, { a, n - a })
 		if r[1] and r[2] ~= nil then
 			assert(type(r[3]) == "table" and #r[3] == 2, "readv: no table of strings")
@@ -634,11 +635,11 @@ action("read_bad_size", 2, function()
 	local s = pick(S.socks, function(s) return s.o.read or s.o.recv end)
 	if not s then return end
 	local f = s.o.read or s.o.recv
-	local v = oneof(-1, 2 ^ 62, 1 << 62, math.mininteger, 1.5, 0 / 0, "8", nil)
-	if SKIP.wideint and math.type(v) == "integer" then return end
+	local v = oneof(-1, 2 ^ 62, C.shl(1, 62), C.mininteger, 1.5, 0 / 0, "8", nil)
+	if SKIP.wideint and C.isint(v) then return end
 	local r = call(f, s.o, v)
 	local what = s.kind .. ":read(" .. fmt(v) .. ")"
-	if math.type(v) == "integer" or v == 2 ^ 62 then
+	if C.isint(v) or v == 2 ^ 62 then
 		if dead(s) then
 			if r[1] and r[2] == nil and r[4] == EBADF then return end
 		end
@@ -655,7 +656,7 @@ action("readv_huge", 1, function()
 	if not s then return end
 	-- finding 13: a huge total is nil, msg, ENOMEM, not a Lua memory error
 	local sizes = {}
-	for i = 1, 1024 do sizes[i] = 1 << 30 end
+	for i = 1, 1024 do sizes[i] = C.shl(1, 30) end
 	local r = call(s.o.readv, s.o, sizes)
 	fails(s.kind .. ":readv(1024 x 2^30)", r, ENOMEM)
 end)
@@ -669,7 +670,7 @@ action("stream_write", 5, function()
 	if s.kind == "sender" and p.closed and SKIP.sigpipe then return end
 	local r
 	if rnd(3) == 1 then
-		local cut = #data // 2
+		local cut = C.idiv(#data, 2)
 		r = call(s.o.writev, s.o, { data:sub(1, cut), data:sub(cut + 1), "" })
 	else
 		r = call(s.o.write, s.o, data)
@@ -694,7 +695,7 @@ action("stream_write", 5, function()
 		return
 	end
 	local n = ok(what, r)
-	assert(math.type(n) == "integer" and n >= 0 and n <= #data, what .. " returned " .. fmt(n))
+	assert(C.isint(n) and n >= 0 and n <= #data, what .. " returned " .. fmt(n))
 	assert(n > 0 or #data == 0, what)
 	p.inbox = p.inbox .. data:sub(1, n)
 end)
@@ -780,12 +781,12 @@ end)
 action("ttl", 2, function()
 	local s = pick(S.socks, function(s) return s.kind == "tcp" or s.kind == "udp" end)
 	if not s then return end
-	local v = oneof(1, 64, 255, 0, 256, -1, (1 << 32) + 64, 2 ^ 32 + 64, 1.5, "64")
+	local v = oneof(1, 64, 255, 0, 256, -1, C.shl(1, 32) + 64, 2 ^ 32 + 64, 1.5, "64")
 	if SKIP.wideint and (v == -1 or v == 2 ^ 32 + 64) then return end
 	local before = not dead(s) and s.o:ttl()
 	local r = call(s.o.set_ttl, s.o, v)
 	local what = "set_ttl(" .. fmt(v) .. ")"
-	if type(v) ~= "number" or v ~= v // 1 then return raises(what, r) end
+	if type(v) ~= "number" or v ~= math.floor(v) then return raises(what, r) end
 	if v < 0 or v >= 2 ^ 32 then
 		if SKIP.wideint then return end
 		-- finding 3: 2^32 + 64 is not 64
@@ -804,11 +805,11 @@ end)
 action("shutdown", 2, function()
 	local s = pick(S.socks, function(s) return s.kind == "tcp" or s.kind == "ustream" end)
 	if not s then return end
-	local how = oneof(mio.SHUT_WR, mio.SHUT_RD, mio.SHUT_RDWR, 3, -1, (1 << 32) + 1, 1.5)
-	if SKIP.wideint and how == (1 << 32) + 1 then return end
+	local how = oneof(mio.SHUT_WR, mio.SHUT_RD, mio.SHUT_RDWR, 3, -1, C.shl(1, 32) + 1, 1.5)
+	if SKIP.wideint and how == C.shl(1, 32) + 1 then return end
 	local r = call(s.o.shutdown, s.o, how)
 	local what = "shutdown(" .. fmt(how) .. ")"
-	if math.type(how) ~= "integer" then return raises(what, r) end
+	if not C.isint(how) then return raises(what, r) end
 	if how > 2 ^ 31 then
 		if SKIP.wideint then return end
 		-- finding 3: 2^32 + 1 is not SHUT_WR
@@ -879,11 +880,11 @@ action("from_fd_hostile", 2, function()
 	local cls = oneof(mio.TcpStream, mio.UdpSocket, mio.UnixStream, mio.UnixDatagram,
 		mio.TcpListener, mio.Sender, mio.Receiver)
 	local s = pick(S.socks, function(s) return not dead(s) end)
-	local v = oneof(-1, 2 ^ 31 - 1, math.mininteger, 1.5, "3", "wide")
-	if SKIP.wideint and v == math.mininteger then return end   -- (int) of it is 0
+	local v = oneof(-1, 2 ^ 31 - 1, C.mininteger, 1.5, "3", "wide")
+	if SKIP.wideint and v == C.mininteger then return end   -- (int) of it is 0
 	if v == "wide" then
 		if SKIP.wideint or not s then return end
-		v = (1 << 32) + s.fd   -- finding 3: must not adopt s.fd
+		v = C.shl(1, 32) + s.fd   -- finding 3: must not adopt s.fd
 	end
 	local r = call(cls.from_fd, v)
 	local what = "from_fd(" .. fmt(v) .. ")"
@@ -892,7 +893,7 @@ action("from_fd_hostile", 2, function()
 		fail(what, r, "a refusal")
 	end
 	if v == -1 or v == 2 ^ 31 - 1 then return fails(what, r, EBADF) end
-	if math.type(v) == "integer" then return refuses(what, r) end
+	if C.isint(v) then return refuses(what, r) end
 	raises(what, r)
 end)
 

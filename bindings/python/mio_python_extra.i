@@ -102,14 +102,7 @@ MIO_B_PY_CLOSABLE(mio_b_pipe_sender)
 MIO_B_PY_CLOSABLE(mio_b_pipe_receiver)
 MIO_B_PY_CLOSABLE(mio_b_tcp_socket)
 
-/* [selector] mio.Selector, the selectors/asyncio selector, is pure Python
- * in mio_selector.py (installed beside mio.py), imported on first use
- * (PEP 562) so that `import mio` needs nothing more. */
-%pythoncode %{
-def __getattr__(name):
-    if name == "Selector":
-        from mio_selector import Selector
-        globals()["Selector"] = Selector
-        return Selector
-    raise AttributeError("module 'mio' has no attribute %r" % (name,))
-%}
+/* No %pythoncode: the module is the package mio (mio/__init__.py, written
+ * by hand, re-exports this extension, mio._mio, and gives mio.Selector
+ * from mio/selector.py); the mio.py SWIG writes beside the wrapper is
+ * not installed. */

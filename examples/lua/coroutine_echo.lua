@@ -1,9 +1,9 @@
-#!/usr/bin/env lua5.4
+#!/usr/bin/env lua
 -- TCP echo server on libmio's Lua binding, written as one coroutine per
 -- connection: each reads and writes as if it blocked, and a scheduler of
 -- a dozen lines resumes it when its socket has an event.
 --
---     lua5.4 coroutine_echo.lua [HOST:PORT]      (default 127.0.0.1:9000)
+--     lua coroutine_echo.lua [HOST:PORT]      (default 127.0.0.1:9000)
 --
 -- It prints "listening on HOST:PORT" once it accepts connections.
 --
@@ -32,7 +32,7 @@ local next_token = 1
 local function spawn(sock, body, token)
 	token = token or next_token
 	next_token = math.max(next_token, token + 1)
-	local ok, msg = registry:register(sock, token, mio.READABLE | mio.WRITABLE)
+	local ok, msg = registry:register(sock, token, mio.READABLE + mio.WRITABLE)
 	if not ok then
 		sock:close()
 		return nil, msg

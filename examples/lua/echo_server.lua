@@ -1,16 +1,18 @@
-#!/usr/bin/env lua5.4
+#!/usr/bin/env lua
 -- TCP echo server on libmio's Lua binding: the same server as the C
 -- tcp_server example.  Many clients, partial writes (unsent bytes wait
 -- for WRITABLE), peers that close (their state is dropped).
 --
---     lua5.4 echo_server.lua [HOST:PORT]      (default 127.0.0.1:9000)
+--     lua echo_server.lua [HOST:PORT]      (default 127.0.0.1:9000)
 --
--- It prints "listening on HOST:PORT" once it accepts connections.
+-- It prints "listening on HOST:PORT" once it accepts connections.  Runs
+-- on Lua 5.1 to 5.4 and LuaJIT (interests are distinct bits: combine them
+-- with +, which every Lua has).
 local mio = require "mio"
 
 local SERVER = 0
 local EAGAIN = 11
-local HIGH_WATER = 1 << 20
+local HIGH_WATER = 1024 * 1024
 
 local addr = arg[1] or "127.0.0.1:9000"
 local poll = assert(mio.Poll())
@@ -87,7 +89,7 @@ while true do
 			while true do
 				local stream = listener:accept()
 				if not stream then break end  -- EAGAIN: all accepted
-				registry:register(stream, next_token, mio.READABLE | mio.WRITABLE)
+				registry:register(stream, next_token, mio.READABLE + mio.WRITABLE)
 				conns[next_token] = { stream = stream, pending = {}, size = 0, eof = false }
 				next_token = next_token + 1
 			end

@@ -5,11 +5,12 @@
 # an installed module: ECHO_SERVER and PYTHON may be overridden.
 set -u
 : "${PYTHON:=python3}"
-: "${top_srcdir:=$(dirname "$0")/../..}"
+: "${top_srcdir:=$(dirname "$0")/../../..}"
 here=$(cd "$(dirname "$0")" && pwd)
 server=${ECHO_SERVER:-$top_srcdir/examples/python/echo_server.py}
 
 tmp=$(mktemp -d) || exit 99
+: >"$tmp/out"
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 "$PYTHON" "$server" 127.0.0.1:0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!

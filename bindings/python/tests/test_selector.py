@@ -35,8 +35,8 @@ class TestSelector(unittest.TestCase):
         return sorted((key.fd, ev) for key, ev in self.sel.select(timeout))
 
     def test_exposed_as_mio_selector(self):
-        import mio_selector
-        self.assertIs(mio.Selector, mio_selector.Selector)
+        import mio.selector
+        self.assertIs(mio.Selector, mio.selector.Selector)
         self.assertTrue(issubclass(mio.Selector, selectors.BaseSelector))
 
     def test_level_triggered_read(self):

@@ -4,8 +4,8 @@
     loop = asyncio.SelectorEventLoop(mio.Selector())
 
 or anywhere a selectors.DefaultSelector is used.  Pure Python on the
-binding's public API (mio.Poll, mio.Registry, mio.Events); this file is
-installed beside mio.py and reached as mio.Selector.
+binding's public API (mio.Poll, mio.Registry, mio.Events); this is the
+module mio.selector of the mio package, reached as mio.Selector.
 
 Semantics are those of CPython's selectors.py (the epoll selector's, which
 is DefaultSelector on Linux): the same ValueError/KeyError/RuntimeError

@@ -45,7 +45,7 @@ ALLOWED = {
     # Epoll/Poll/DevpollSelector: it cannot reach another
     # implementation.  The property it checks (bpo-30014: a failed
     # modify() unregisters the file object) is tested on mio.Selector by
-    # bindings/python/test_selector.py (test_modify_failure_unregisters).
+    # tests/test_selector.py (test_modify_failure_unregisters).
     "test_modify_unregister": ("pass", "skip"),
 }
 

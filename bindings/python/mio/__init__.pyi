@@ -1,7 +1,8 @@
-# mio.pyi - type stub for the `mio` module (libmio's Python binding).
-#
-# Installed beside mio.py.  Written from bindings/mio.i and the mio.py that
-# SWIG generates from it; `python3 -m mypy.stubtest mio` (in
+# mio/__init__.pyi - type stub for the `mio` package (libmio's Python
+# binding), installed in the package with py.typed (PEP 561), so mypy
+# finds it with no MYPYPATH.  Written from bindings/mio.i and
+# mio/__init__.py, which re-exports the classes of the extension mio._mio;
+# mio.selector is typed inline.  `python3 -m mypy.stubtest mio` (in
 # .ci/steps/46-cpython-suites.sh) checks it against the built module, so a
 # method added to or removed from the binding fails CI until it is here.
 #
@@ -27,11 +28,23 @@ from types import TracebackType
 from _typeshed import FileDescriptorLike, ReadableBuffer, WriteableBuffer
 from typing_extensions import Self, TypeAlias
 
-from mio_selector import Selector as Selector
+from .selector import Selector as Selector
 
 _InetAddr: TypeAlias = tuple[str, int] | tuple[str, int, int, int]
 _UnixPath: TypeAlias = str | bytes | os.PathLike[str] | os.PathLike[bytes]
 _UnixAddr: TypeAlias = str | bytes
+
+__version__: str
+__all__ = [
+    "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
+    "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
+    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "SHUT_RDWR", "SHUT_WR", "WRITABLE",
+    "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
+    "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",
+    "UnixListener", "UnixStream", "Waker",
+    "addr_format", "addr_parse", "backend", "pipe", "version",
+]
 
 READABLE: int
 WRITABLE: int

@@ -1,0 +1,102 @@
+"""mio: readiness-based non-blocking I/O on libmio (Rust's mio in C).
+
+A Poll waits for readiness events on the file descriptors registered
+with its Registry, each under an integer token of your choice; the
+sockets and pipes here are always non-blocking and close-on-exec:
+
+    import mio
+    poll = mio.Poll()
+    events = mio.Events(1024)
+    listener = mio.TcpListener.bind(("127.0.0.1", 9000))
+    poll.registry().register(listener, 0, mio.READABLE)
+    while True:
+        poll.poll(events, None)
+        for event in events:
+            ...  # event.token(), event.is_readable(), ...
+
+Readiness is edge-triggered: after an event, read or write until
+BlockingIOError.  Errors are OSError with the errno of the C call.
+
+Poll, Registry, Events, Event, Waker
+    the selector, its registrations, the events buffer, one event, and a
+    cross-thread wake-up.
+TcpListener, TcpStream, TcpSocket, UdpSocket, UnixListener, UnixStream,
+UnixDatagram, Sender, Receiver, pipe()
+    sockets and pipes; addresses are the socket module's.
+Selector
+    a selectors.BaseSelector for asyncio:
+    asyncio.SelectorEventLoop(mio.Selector()).
+
+The objects are those of the C library without the mio_ prefix; man 7
+mio documents both languages, man 3 mio_poll and the other pages each
+call.  The classes come from the C extension mio._mio (private: import
+them from mio).
+"""
+from __future__ import annotations
+
+from ._mio import (
+    AIO,
+    EVENT_AIO,
+    EVENT_ERROR,
+    EVENT_LIO,
+    EVENT_PRIORITY,
+    EVENT_READ_CLOSED,
+    EVENT_READABLE,
+    EVENT_WRITABLE,
+    EVENT_WRITE_CLOSED,
+    LIO,
+    PRIORITY,
+    READABLE,
+    SHUT_RD,
+    SHUT_RDWR,
+    SHUT_WR,
+    WRITABLE,
+    Event,
+    Events,
+    Poll,
+    Receiver,
+    Registry,
+    Sender,
+    TcpListener,
+    TcpSocket,
+    TcpStream,
+    UdpSocket,
+    UnixDatagram,
+    UnixListener,
+    UnixStream,
+    Waker,
+    addr_format,
+    addr_parse,
+    backend,
+    pipe,
+    version,
+)
+
+# The version of this package (tests/test_package.py checks it against
+# configure's); version() is that of the libmio.so loaded at run time.
+__version__ = "1.2.0"
+
+__all__ = [
+    "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
+    "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
+    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "SHUT_RDWR", "SHUT_WR", "WRITABLE",
+    "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
+    "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",
+    "UnixListener", "UnixStream", "Waker",
+    "addr_format", "addr_parse", "backend", "pipe", "version",
+]
+
+
+def __getattr__(name: str) -> object:
+    # mio.Selector comes from mio.selector on first use (PEP 562), so that
+    # `import mio` does not import selectors and its dependencies.
+    if name == "Selector":
+        from .selector import Selector
+        globals()["Selector"] = Selector
+        return Selector
+    raise AttributeError("module 'mio' has no attribute %r" % (name,))
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"Selector"})
