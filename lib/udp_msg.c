@@ -417,11 +417,14 @@ MIO_EXPORT int mio_udp_socket_send_msgs(mio_udp_socket *u, mio_udp_msg *msgs, si
 
 	if (seg > 0) {
 		/* Part of a looped record went: what is left is sent by the
-		 * next call, from the same record. */
+		 * next call, from the same record.  capacity shrinks with buf,
+		 * so that a record received into, sent back and received into
+		 * again never describes memory past its buffer. */
 		mio_udp_msg *m = &msgs[done];
 		size_t off = (size_t)seg * m->segment_size;
 		m->buf = (char *)m->buf + off;
 		m->len -= off;
+		m->capacity = m->capacity > off ? m->capacity - off : 0;
 		if (m->len < m->segment_size)
 			m->segment_size = (uint32_t)m->len;
 	}
