@@ -360,7 +360,9 @@ MIO_EXPORT int mio_udp_socket_send_msgs(mio_udp_socket *u, mio_udp_msg *msgs, si
 				size_t len = loop ? m->len - off : m->len;
 				if (loop && len > m->segment_size)
 					len = m->segment_size;
-				b.iov[e].iov_base = (char *)m->buf + off;
+				/* NULL + 0 is undefined in C: a record of 0
+				 * bytes may have no buffer. */
+				b.iov[e].iov_base = off ? (char *)m->buf + off : m->buf;
 				b.iov[e].iov_len = len;
 				h = &b.mm[e].msg_hdr;
 				*h = (struct msghdr){

@@ -354,6 +354,40 @@ START_TEST(test_udp_msg_connected)
 }
 END_TEST
 
+/* Empty datagrams: a record of 0 bytes needs no buffer, both ways, and a
+ * receive with no room reports the datagram (truncated only if it had
+ * bytes).  fuzz_udp_msg found NULL + 0 computed here (undefined in C). */
+START_TEST(test_udp_msg_empty_datagram)
+{
+	struct sockaddr_storage ra;
+	socklen_t rl;
+	mio_udp_socket *rx = bound("127.0.0.1:0", &ra, &rl);
+	mio_udp_socket *tx = bound("127.0.0.1:0", NULL, NULL);
+	char x = 'x';
+	mio_udp_msg m[2] = { rec_to(NULL, 0, &ra, rl), rec_to(&x, 1, &ra, rl) };
+	m[0].segment_size = 0;
+	ck_assert_int_eq(mio_udp_socket_send_msgs(tx, m, 2), 2);
+	mio_udp_msg in[2];
+	memset(in, 0, sizeof(in));
+	int n = 0;
+	for (int i = 0; i < 1000 && n < 2; i++) {
+		int k = mio_udp_socket_recv_msgs(rx, in + n, (size_t)(2 - n));
+		if (k > 0)
+			n += k;
+		else
+			usleep(1000);
+	}
+	ck_assert_int_eq(n, 2);
+	ck_assert_uint_eq(in[0].len, 0);
+	ck_assert_uint_eq(in[0].flags, 0);
+	ck_assert_uint_eq(in[0].segment_size, 0);
+	ck_assert_uint_eq(in[1].len, 0);
+	ck_assert_uint_eq(in[1].flags, MIO_UDP_MSG_TRUNC);
+	mio_udp_socket_free(rx);
+	mio_udp_socket_free(tx);
+}
+END_TEST
+
 /*
  * The sendmmsg rule: record k fails after records 0..k-1 went.  The call
  * returns k (the datagrams before it are sent, the ones after it are
@@ -998,6 +1032,7 @@ MIO_SUITE(udp_msg)
 	tcase_add_test(tc, test_udp_msg_partial_batch);
 	tcase_add_test(tc, test_udp_msg_truncation);
 	tcase_add_test(tc, test_udp_msg_connected);
+	tcase_add_test(tc, test_udp_msg_empty_datagram);
 	tcase_add_test(tc, test_udp_msg_send_error_rule);
 	tcase_add_test(tc, test_udp_msg_gso_ipv4);
 	tcase_add_test(tc, test_udp_msg_gso_ipv6);
