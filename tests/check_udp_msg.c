@@ -999,6 +999,71 @@ START_TEST(test_udp_msg_from_fd_family)
 }
 END_TEST
 
+/* One socket, two threads (Rust's UdpSocket is Sync): one sends
+ * segmented batches from it, the other receives on it and asks its
+ * offload queries, both learning the socket's facts at once (the handle
+ * caches them; ThreadSanitizer checks the cache in CI). */
+struct two {
+	mio_udp_socket *u;
+	struct sockaddr_storage to;
+	socklen_t tl;
+	int sent;
+};
+
+static void *two_sender(void *arg)
+{
+	struct two *t = arg;
+	static unsigned char buf[3000];
+	mio_udp_msg m[4];
+	for (int i = 0; i < 4; i++) {
+		m[i] = rec_to(buf, 3000, &t->to, t->tl);
+		m[i].segment_size = 1000;
+		m[i].ecn = MIO_ECN_ECT1;
+	}
+	for (int round = 0; round < 50; round++) {
+		int n = mio_udp_socket_send_msgs(t->u, m, 4);
+		if (n > 0)
+			t->sent += n;
+	}
+	return NULL;
+}
+
+START_TEST(test_udp_msg_two_threads)
+{
+	struct sockaddr_storage ua, ra;
+	socklen_t ul, rl;
+	int rx = mio_udp_socket_into_fd(bound("127.0.0.1:0", &ra, &rl));
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_ok(mio_addr_parse("127.0.0.1:0", &ua, &ul));
+	ck_assert_int_eq(bind(fd, SA(&ua), ul), 0);
+	ul = sizeof(ua);
+	ck_assert_int_eq(getsockname(fd, SA(&ua), &ul), 0);
+	struct two t = { NULL, ra, rl, 0 };
+	ck_assert_ok(mio_udp_socket_from_fd(fd, &t.u));  /* nothing learned yet */
+	int peer = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	pthread_t th;
+	ck_assert_int_eq(pthread_create(&th, NULL, two_sender, &t), 0);
+	mio_udp_msg *in = msgs_new(8, 2048);
+	int got = 0;
+	for (int i = 0; i < 50; i++) {
+		uint32_t v;
+		ck_assert_ok(mio_udp_socket_gso_segments(t.u, &v));
+		ck_assert_ok(mio_udp_socket_gro_segments(t.u, &v));
+		ck_assert_int_eq(sendto(peer, "p", 1, 0, SA(&ua), ul), 1);
+		int n = recv_msgs_wait(t.u, in, 8);
+		ck_assert_int_gt(n, 0);
+		got += n;
+	}
+	ck_assert_int_eq(pthread_join(th, NULL), 0);
+	ck_assert_int_eq(t.sent, 200);
+	ck_assert_int_le(got, 50);
+	msgs_free(in, 8);
+	mio_udp_socket_free(t.u);
+	close(peer);
+	close(rx);
+}
+END_TEST
+
 MIO_SUITE(udp_msg)
 {
 	Suite *s = suite_create("udp_msg");
@@ -1023,6 +1088,7 @@ MIO_SUITE(udp_msg)
 	tcase_add_test(tc, test_udp_msg_pktinfo_wildcard_ipv6);
 	tcase_add_test(tc, test_udp_msg_pktinfo_bad_source);
 	tcase_add_test(tc, test_udp_msg_from_fd_family);
+	tcase_add_test(tc, test_udp_msg_two_threads);
 	suite_add_tcase(s, tc);
 	TCase *tb = mio_tcase("udp_builder");
 	tcase_add_test(tb, test_udp_socket_builder_options);
