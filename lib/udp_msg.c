@@ -236,10 +236,13 @@ static int check_send(mio_udp_socket *u, const mio_udp_msg *m, unsigned *nseg, i
 	return 0;
 }
 
-/* Appends one control message; the buffer is large enough by design. */
+/* Appends one control message; the buffer is large enough by design.
+ * Its padding is zeroed too: the kernel ignores it, but valgrind checks
+ * that every byte given to sendmmsg(2) is defined. */
 static struct cmsghdr *put_cmsg(struct msghdr *h, struct cmsghdr *c, int level, int type,
 				const void *data, size_t len)
 {
+	memset(c, 0, CMSG_SPACE(len));
 	c->cmsg_level = level;
 	c->cmsg_type = type;
 	c->cmsg_len = CMSG_LEN(len);
@@ -253,7 +256,6 @@ static struct cmsghdr *put_cmsg(struct msghdr *h, struct cmsghdr *c, int level, 
 static void build_cmsgs(struct msghdr *h, ctlbuf *ctl, const mio_udp_msg *m, int family,
 			uint16_t gso)
 {
-	memset(ctl, 0, sizeof(*ctl));
 	h->msg_control = ctl->buf;
 	h->msg_controllen = 0;
 	struct cmsghdr *c = &ctl->align;
