@@ -253,7 +253,7 @@ static int run_send(int mode, size_t size, double secs, unsigned port)
 	/* End markers, after the queue had time to drain. */
 	const struct timespec pause = { 0, 20 * 1000 * 1000 };
 	nanosleep(&pause, NULL);
-	for (int i = 0; i < 100; i++) {
+	for (int i = 0; i < 40; i++) {
 		mio_udp_socket_send(u, "E", 1);
 		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
 	}
