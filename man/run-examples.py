@@ -432,6 +432,102 @@ def mio_udp_socket_3_1(prog):
     check(code == 2, "mio_udp_socket.3: a bad address exits 2")
 
 
+# The control messages the UDP scenarios send and read (Linux values).
+SOL_UDP, UDP_SEGMENT = 17, 103
+IP_RECVTOS = getattr(socket, "IP_RECVTOS", 13)
+IPV6_RECVTCLASS = getattr(socket, "IPV6_RECVTCLASS", 66)
+IPV6_TCLASS = getattr(socket, "IPV6_TCLASS", 67)
+
+
+def udp_ask(s, data, to, tos=0, segment=0, n_back=1, timeout=5):
+    """Sends data to `to` (with an IP_TOS/IPV6_TCLASS cmsg and a
+    UDP_SEGMENT one when asked), then collects n_back answers as
+    (bytes, sender, ECN codepoint)."""
+    anc = []
+    if tos:
+        if s.family == socket.AF_INET:
+            anc.append((socket.IPPROTO_IP, socket.IP_TOS, tos.to_bytes(4, sys.byteorder)))
+        else:
+            anc.append((socket.IPPROTO_IPV6, IPV6_TCLASS, tos.to_bytes(4, sys.byteorder)))
+    if segment:
+        anc.append((SOL_UDP, UDP_SEGMENT, segment.to_bytes(2, sys.byteorder)))
+    s.sendmsg([data], anc, 0, to)
+    got = []
+    s.settimeout(timeout)
+    for _ in range(n_back):
+        data, ancdata, flags, sender = s.recvmsg(65536, 256)
+        ecn = None
+        for level, kind, blob in ancdata:
+            if (level, kind) in ((socket.IPPROTO_IP, socket.IP_TOS),
+                                 (socket.IPPROTO_IPV6, IPV6_TCLASS)):
+                ecn = blob[0] & 3 if len(blob) == 1 else int.from_bytes(blob[:4], sys.byteorder) & 3
+        got.append((data, sender, ecn))
+    return got
+
+
+def udp_client(family, bind_to):
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    s.bind((bind_to, 0))
+    if family == socket.AF_INET:
+        s.setsockopt(socket.IPPROTO_IP, IP_RECVTOS, 1)
+    else:
+        s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVTCLASS, 1)
+    return s
+
+
+def mio_udp_msg_3_1(prog):
+    """Reflector on a wildcard bind: answers from the address written to,
+    with the ECN codepoint sent, a GSO run as a run, many datagrams."""
+    for where, fam in (("0.0.0.0:0", socket.AF_INET), ("[::]:0", socket.AF_INET6)):
+        srv = Server([prog, where])
+        m = srv.wait_for(r"listening on (\S+) \(gso (\d+), gro (\d+)\)")
+        if m is None and fam == socket.AF_INET6:
+            srv.stop()
+            print("note: mio_udp_msg.3: no IPv6 here (%s)" % " ".join(srv.err))
+            continue
+        check(m is not None, "mio_udp_msg.3: starts on %s" % where)
+        if m is None:
+            print(srv.log()); srv.stop(); continue
+        port = int(m.group(1).rsplit(":", 1)[1])
+        print("note: mio_udp_msg.3: %s" % m.group(0))
+        targets = [("127.0.0.1", socket.AF_INET), ("127.0.0.2", socket.AF_INET)]
+        if fam == socket.AF_INET6:
+            targets.append(("::1", socket.AF_INET6))
+        for host, cfam in targets:
+            c = udp_client(cfam, "::1" if cfam == socket.AF_INET6 else "127.0.0.1")
+            try:
+                # From the address written to, with the codepoint sent.
+                for ecn in (0, 1, 2, 3):
+                    (data, sender, got_ecn), = udp_ask(c, b"ecn %d" % ecn, (host, port), tos=ecn)
+                    check(data == b"ecn %d" % ecn and sender[0] == host and got_ecn == ecn,
+                          "mio_udp_msg.3 on %s: to %s ECN %d: answer %r from %s, ECN %s"
+                          % (where, host, ecn, data, sender[0], got_ecn))
+                # A run of 10 x 1200 + 300 sent with UDP_SEGMENT: 11 back.
+                burst = pattern(12300, 5)
+                back = udp_ask(c, burst, (host, port), tos=2, segment=1200, n_back=11)
+                check(b"".join(d for d, _, _ in back) == burst and
+                      [len(d) for d, _, _ in back] == [1200] * 10 + [300] and
+                      all(e == 2 for _, _, e in back),
+                      "mio_udp_msg.3 on %s: to %s a GSO run of 11 comes back as 11, ECT(0)"
+                      % (where, host))
+                # Many at once, in waves the receive buffers hold.
+                sent = [pattern(100 + i, i) for i in range(300)]
+                got = []
+                for w in range(0, 300, 50):
+                    for d in sent[w:w + 50]:
+                        c.sendto(d, (host, port))
+                    for _ in sent[w:w + 50]:
+                        got.append(c.recvfrom(65536)[0])
+                check(sorted(got) == sorted(sent),
+                      "mio_udp_msg.3 on %s: to %s 300 datagrams answered" % (where, host))
+            except (socket.timeout, OSError) as e:
+                check(False, "mio_udp_msg.3 on %s: to %s: %r" % (where, host, e))
+            c.close()
+        check(srv.stop(), "mio_udp_msg.3: still running at the end")
+    code, out, err = run(prog, ["nonsense"])
+    check(code == 2, "mio_udp_msg.3: a bad address exits 2")
+
+
 def mio_unix_datagram_3_1(prog):
     expect_output("mio_unix_datagram.3", prog, "ping from")
 

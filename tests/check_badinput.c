@@ -156,6 +156,30 @@ static mio_tcp_socket *fresh_tcp_socket(void)
 	return s;
 }
 
+/* UDP records for the batch rows (1.2): every record a valid one-byte
+ * datagram to the fixture's own socket; a row then spoils one field
+ * (UDP_BAD), so that the spoiled field is the only bad thing in it. */
+static mio_udp_msg udp_recs[MIO_UDP_MSGS_MAX + 1];
+static char udp_big[70000];
+static mio_udp_msg *udp_msgs(struct fx *f)
+{
+	struct sockaddr_storage self;
+	socklen_t len = sizeof(self);
+	ck_assert_ok(mio_udp_socket_local_addr(f->u, &self, &len));
+	memset(udp_recs, 0, sizeof(udp_recs));
+	for (size_t i = 0; i < sizeof(udp_recs) / sizeof(udp_recs[0]); i++) {
+		udp_recs[i].buf = udp_big;
+		udp_recs[i].capacity = sizeof(udp_big);
+		udp_recs[i].len = 1;
+		udp_recs[i].addr = self;
+		udp_recs[i].addr_len = len;
+	}
+	return udp_recs;
+}
+/* send_msgs (or recv_msgs) of n records, record k spoiled by `spoil`. */
+#define UDP_BAD(verb, n, k, ...) \
+	(udp_msgs(f), (void)(udp_recs[k].__VA_ARGS__), mio_udp_socket_##verb##_msgs(f->u, udp_recs, n))
+
 /*
  * The table: X(name, call, errno).  `f` is the fixture.
  */
@@ -427,6 +451,76 @@ static mio_tcp_socket *fresh_tcp_socket(void)
 	X(udp_peer_addr_null_len, mio_udp_socket_peer_addr(f->u, &f->ss, NULL), EINVAL)           \
 	X(udp_from_fd_closed, mio_udp_socket_from_fd(f->closed_fd, &f->o_u), EBADF)               \
 	X(udp_into_fd_null, mio_udp_socket_into_fd(NULL), EINVAL)                                 \
+	/* ---- UDP batches, offload, ancillary data, builder (1.2) ---- */                      \
+	X(udp_recv_msgs_null, mio_udp_socket_recv_msgs(NULL, udp_msgs(f), 1), EINVAL)            \
+	X(udp_recv_msgs_null_array, mio_udp_socket_recv_msgs(f->u, NULL, 1), EINVAL)             \
+	X(udp_recv_msgs_count_0, mio_udp_socket_recv_msgs(f->u, udp_msgs(f), 0), EINVAL)         \
+	X(udp_recv_msgs_count_max_plus_1,                                                         \
+	  mio_udp_socket_recv_msgs(f->u, udp_msgs(f), MIO_UDP_MSGS_MAX + 1), EINVAL)              \
+	X(udp_recv_msgs_count_size_max, mio_udp_socket_recv_msgs(f->u, udp_msgs(f), SIZE_MAX), EINVAL) \
+	X(udp_recv_msgs_null_buf, UDP_BAD(recv, 2, 1, buf = NULL), EINVAL)                        \
+	X(udp_recv_msgs_capacity_huge, UDP_BAD(recv, 1, 0, capacity = (size_t)INT_MAX + 1), EINVAL) \
+	X(udp_recv_msgs_capacity_size_max, UDP_BAD(recv, 1, 0, capacity = SIZE_MAX), EINVAL)      \
+	X(udp_recv_msgs_empty, mio_udp_socket_recv_msgs(f->u, udp_msgs(f), 4), EAGAIN)           \
+	X(udp_send_msgs_null, mio_udp_socket_send_msgs(NULL, udp_msgs(f), 1), EINVAL)            \
+	X(udp_send_msgs_null_array, mio_udp_socket_send_msgs(f->u, NULL, 1), EINVAL)             \
+	X(udp_send_msgs_count_0, mio_udp_socket_send_msgs(f->u, udp_msgs(f), 0), EINVAL)         \
+	X(udp_send_msgs_count_max_plus_1,                                                         \
+	  mio_udp_socket_send_msgs(f->u, udp_msgs(f), MIO_UDP_MSGS_MAX + 1), EINVAL)              \
+	X(udp_send_msgs_count_size_max, mio_udp_socket_send_msgs(f->u, udp_msgs(f), SIZE_MAX), EINVAL) \
+	X(udp_send_msgs_null_buf, UDP_BAD(send, 1, 0, buf = NULL), EINVAL)                        \
+	X(udp_send_msgs_len_65536, UDP_BAD(send, 1, 0, len = 65536), EMSGSIZE)                    \
+	X(udp_send_msgs_len_size_max, UDP_BAD(send, 1, 0, len = SIZE_MAX), EMSGSIZE)              \
+	X(udp_send_msgs_addr_len_1, UDP_BAD(send, 1, 0, addr_len = 1), EINVAL)                    \
+	X(udp_send_msgs_addr_len_short,                                                           \
+	  UDP_BAD(send, 1, 0, addr_len = sizeof(struct sockaddr_in) - 1), EINVAL)                 \
+	X(udp_send_msgs_addr_len_huge,                                                            \
+	  UDP_BAD(send, 1, 0, addr_len = sizeof(struct sockaddr_storage) + 1), EINVAL)            \
+	X(udp_send_msgs_addr_len_max, UDP_BAD(send, 1, 0, addr_len = (socklen_t)-1), EINVAL)      \
+	X(udp_send_msgs_addr_unix, UDP_BAD(send, 1, 0, addr.ss_family = AF_UNIX), EINVAL)         \
+	X(udp_send_msgs_local_len_3, UDP_BAD(send, 1, 0, local_len = 3), EINVAL)                  \
+	X(udp_send_msgs_local_unspec,                                                             \
+	  UDP_BAD(send, 1, 0, local_len = sizeof(struct sockaddr_in)), EINVAL)                    \
+	X(udp_send_msgs_local_v6_on_v4,                                                           \
+	  UDP_BAD(send, 1, 0, local = f->v6, udp_recs[0].local_len = f->v6_len), EINVAL)          \
+	X(udp_send_msgs_ecn_4, UDP_BAD(send, 1, 0, ecn = 4), EINVAL)                              \
+	X(udp_send_msgs_ecn_255, UDP_BAD(send, 1, 0, ecn = 255), EINVAL)                          \
+	X(udp_send_msgs_segment_over_len, UDP_BAD(send, 1, 0, segment_size = 2), EINVAL)          \
+	X(udp_send_msgs_segment_len_0, UDP_BAD(send, 1, 0, len = 0, udp_recs[0].segment_size = 1), EINVAL) \
+	X(udp_send_msgs_segment_huge, UDP_BAD(send, 1, 0, segment_size = UINT32_MAX), EINVAL)     \
+	X(udp_send_msgs_65_segments,                                                              \
+	  UDP_BAD(send, 1, 0, len = 65, udp_recs[0].segment_size = 1), EINVAL)                    \
+	X(udp_send_msgs_65535_segments_of_1,                                                      \
+	  UDP_BAD(send, 1, 0, len = 65535, udp_recs[0].segment_size = 1), EINVAL)                 \
+	X(udp_send_msgs_last_record_bad, UDP_BAD(send, 3, 2, addr_len = 2), EINVAL)               \
+	X(udp_send_msgs_unconnected, UDP_BAD(send, 1, 0, addr_len = 0), EDESTADDRREQ)             \
+	X(udp_send_msgs_v6_to_v4_socket,                                                          \
+	  UDP_BAD(send, 1, 0, addr = f->v6, udp_recs[0].addr_len = f->v6_len), EAFNOSUPPORT)      \
+	X(udp_new_v4_null_out, mio_udp_socket_new_v4(NULL), EINVAL)                               \
+	X(udp_new_v6_null_out, mio_udp_socket_new_v6(NULL), EINVAL)                               \
+	X(udp_bind_to_null, mio_udp_socket_bind_to(NULL, SA(&f->v4), f->v4_len), EINVAL)          \
+	X(udp_bind_to_null_addr, mio_udp_socket_bind_to(f->u, NULL, 16), EINVAL)                  \
+	X(udp_bind_to_short, mio_udp_socket_bind_to(f->u, SA(&f->v4), 2), EINVAL)                 \
+	X(udp_bind_to_unix_family, mio_udp_socket_bind_to(f->u, UNIX_AS_INET, f->un_len), EINVAL) \
+	X(udp_bind_to_other_family, mio_udp_socket_bind_to(f->u, SA(&f->v6), f->v6_len), EINVAL)  \
+	X(udp_set_reuseaddr_null, mio_udp_socket_set_reuseaddr(NULL, true), EINVAL)               \
+	X(udp_reuseaddr_null_out, mio_udp_socket_reuseaddr(f->u, NULL), EINVAL)                   \
+	X(udp_set_reuseport_null, mio_udp_socket_set_reuseport(NULL, true), EINVAL)               \
+	X(udp_reuseport_null_out, mio_udp_socket_reuseport(f->u, NULL), EINVAL)                   \
+	X(udp_set_recv_buffer_size_huge, mio_udp_socket_set_recv_buffer_size(f->u, 0x80000000u), EINVAL) \
+	X(udp_set_send_buffer_size_max, mio_udp_socket_set_send_buffer_size(f->u, UINT32_MAX), EINVAL) \
+	X(udp_recv_buffer_size_null_out, mio_udp_socket_recv_buffer_size(f->u, NULL), EINVAL)     \
+	X(udp_send_buffer_size_null, mio_udp_socket_send_buffer_size(NULL, &f->ttl), EINVAL)      \
+	X(udp_set_only_v6_null, mio_udp_socket_set_only_v6(NULL, true), EINVAL)                   \
+	X(udp_set_only_v6_on_v4, mio_udp_socket_set_only_v6(f->u, true), ENOPROTOOPT)             \
+	X(udp_set_recv_ecn_null, mio_udp_socket_set_recv_ecn(NULL, true), EINVAL)                 \
+	X(udp_recv_ecn_null_out, mio_udp_socket_recv_ecn(f->u, NULL), EINVAL)                     \
+	X(udp_set_recv_pktinfo_null, mio_udp_socket_set_recv_pktinfo(NULL, true), EINVAL)         \
+	X(udp_recv_pktinfo_null_out, mio_udp_socket_recv_pktinfo(f->u, NULL), EINVAL)             \
+	X(udp_set_gro_null, mio_udp_socket_set_gro(NULL, true), EINVAL)                           \
+	X(udp_gro_segments_null_out, mio_udp_socket_gro_segments(f->u, NULL), EINVAL)             \
+	X(udp_gso_segments_null, mio_udp_socket_gso_segments(NULL, &f->ttl), EINVAL)              \
+	X(udp_gso_segments_null_out, mio_udp_socket_gso_segments(f->u, NULL), EINVAL)             \
 	/* ---- Unix listener / stream ---- */                                                    \
 	X(unix_bind_null_path, mio_unix_listener_bind(NULL, &f->o_ul), EINVAL)                    \
 	X(unix_bind_null_out, mio_unix_listener_bind("/nonexistent/x", NULL), EINVAL)             \

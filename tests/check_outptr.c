@@ -166,6 +166,8 @@ static mio_tcp_socket *fresh_v4_socket(void)
 	  O.u, O.u, 1)                                                                           \
 	X(mio_udp_socket_from_fd, closed, mio_udp_socket_from_fd(f->closed_fd, &O.u), EBADF,     \
 	  O.u, O.u, 0)                                                                           \
+	X(mio_udp_socket_new_v4, emfile, mio_udp_socket_new_v4(&O.u), 0, O.u, O.u, 1)            \
+	X(mio_udp_socket_new_v6, emfile, mio_udp_socket_new_v6(&O.u), 0, O.u, O.u, 1)            \
 	X(mio_unix_listener_bind, null_path, mio_unix_listener_bind(NULL, &O.ul), EINVAL,        \
 	  O.ul, O.ul, 0)                                                                         \
 	X(mio_unix_listener_bind, long_path, mio_unix_listener_bind(f->long_path, &O.ul), EINVAL, \

@@ -21,8 +21,11 @@
 #include "testutil.h"
 #include "fault.h"
 
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -471,6 +474,91 @@ out:
 	mio_poll_free(p);
 }
 
+/* The UDP batch API and builder (1.2): a socket made by new_v4 with its
+ * options and bind_to, a receiver with ECN, packet info and GRO, a batch
+ * of three records (one a segmented run) sent and received. */
+static void sc_udp_msg(struct run *R, const char *dir)
+{
+	(void)dir;
+	mio_poll *p = NULL;
+	mio_events *ev = NULL;
+	mio_udp_socket *a = NULL, *b = NULL;
+	unsigned seen = 0;
+	struct sockaddr_storage lo, ba;
+	socklen_t lol, bl = sizeof(ba);
+	static char out[400], in[4][2048];
+	bool on;
+	uint32_t v;
+	size_t datagrams = 0;
+
+	CTOR(mio_poll_new(&p), p);
+	CTOR(mio_events_new(8, &ev), ev);
+	STEP(mio_addr_parse("127.0.0.1:0", &lo, &lol));
+	CTOR(mio_udp_socket_new_v4(&a), a);
+	STEP(mio_udp_socket_set_reuseaddr(a, true));
+	STEP(mio_udp_socket_reuseport(a, &on));
+	STEP(mio_udp_socket_set_send_buffer_size(a, 1 << 16));
+	STEP(mio_udp_socket_recv_buffer_size(a, &v));
+	STEP(mio_udp_socket_bind_to(a, (struct sockaddr *)&lo, lol));
+	CTOR(mio_udp_socket_bind((struct sockaddr *)&lo, lol, &b), b);
+	STEP(mio_udp_socket_local_addr(b, &ba, &bl));
+	STEP(mio_udp_socket_set_recv_ecn(b, true));
+	STEP(mio_udp_socket_recv_ecn(b, &on));
+	STEP(mio_udp_socket_set_recv_pktinfo(b, true));
+	STEP(mio_udp_socket_set_gro(b, true));
+	STEP(mio_udp_socket_gro_segments(b, &v));
+	STEP(mio_udp_socket_gso_segments(a, &v));
+	STEP(mio_registry_register(mio_poll_registry(p), mio_udp_socket_fd(b), T_B, MIO_READABLE));
+
+	mio_udp_msg m[3];
+	memset(m, 0, sizeof(m));
+	for (int i = 0; i < 3; i++) {
+		m[i].buf = out + i * 100;
+		m[i].len = 100;
+		m[i].addr = ba;
+		m[i].addr_len = bl;
+	}
+	m[1].ecn = MIO_ECN_ECT0;
+	m[2].len = 200;
+	m[2].segment_size = 80;  /* 80 + 80 + 40 */
+	int sent = 0;
+	STEP(sent = mio_udp_socket_send_msgs(a, m, 3));
+	CHECK(sent == 3);
+	STEP(wait_token(p, ev, &seen, T_B));
+	mio_udp_msg r[4];
+	memset(r, 0, sizeof(r));
+	for (int i = 0; i < 4; i++) {
+		r[i].buf = in[i];
+		r[i].capacity = sizeof(in[i]);
+	}
+	for (;;) {
+		int n = mio_udp_socket_recv_msgs(b, r, 4);
+		if (n == -EAGAIN && datagrams < 5) {
+			/* A datagram still in the loopback: wait for its event. */
+			STEP(wait_token(p, ev, &seen, T_B));
+			continue;
+		}
+		if (n == -EAGAIN)
+			break;
+		STEP(n);
+		for (int i = 0; i < n; i++)
+			datagrams += r[i].segment_size ? (r[i].len + r[i].segment_size - 1) /
+								 r[i].segment_size : 1;
+	}
+	CHECK(datagrams == 5);
+
+out:
+	fault_quiet(true);
+	health_poll(R, p, ev);
+	if (a != NULL && b != NULL && bl == sizeof(struct sockaddr_in))
+		HEALTH_BYTE(R, mio_udp_socket_send_to(a, &_b, 1, (struct sockaddr *)&ba, bl),
+			    mio_udp_socket_recv(b, _in, sizeof(_in)), "the UDP batch socket");
+	mio_udp_socket_free(a);
+	mio_udp_socket_free(b);
+	mio_events_free(ev);
+	mio_poll_free(p);
+}
+
 /* Unix listener, streams (connected and paired), datagrams (bound,
  * unbound, paired), in a fresh directory. */
 static void sc_unix(struct run *R, const char *dir)
@@ -702,6 +790,223 @@ START_TEST(test_fault_udp_every_call)
 }
 END_TEST
 
+START_TEST(test_fault_udp_msg_every_call)
+{
+	const enum fault_site want[] = { FS_SOCKET, FS_SETSOCKOPT, FS_GETSOCKOPT, FS_BIND,
+					 FS_GETSOCKNAME, FS_SENDMMSG, FS_RECVMMSG, WAIT_SITE };
+	assert_reached("udp_msg", want, sizeof(want) / sizeof(want[0]), sc_udp_msg);
+	ck_assert_uint_gt(walk("udp_msg", sc_udp_msg), 20);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* A kernel without UDP offload (1.2): the same calls, the same        */
+/* datagrams                                                           */
+/* ------------------------------------------------------------------ */
+
+/* A plain receiver on 127.0.0.1 with room for many datagrams. */
+static int plain_rx(struct sockaddr_storage *a, socklen_t *al)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ck_assert_int_ge(fd, 0);
+	int big = 4 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+	ck_assert_ok(mio_addr_parse("127.0.0.1:0", a, al));
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)a, *al), 0);
+	*al = sizeof(*a);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)a, al), 0);
+	return fd;
+}
+
+/* Receives `n` datagrams on fd: datagram k is `seg` bytes (the last of
+ * each record `last`), and its first byte says which it is. */
+static void expect_datagrams(int fd, unsigned n, unsigned per_record, size_t seg, size_t last)
+{
+	static unsigned char buf[2048];
+	for (unsigned k = 0; k < n; k++) {
+		ssize_t got = -1;
+		for (int i = 0; i < 2000 && got < 0; i++) {
+			got = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+			if (got < 0)
+				pause_ms(1);
+		}
+		size_t want = (k % per_record == per_record - 1) ? last : seg;
+		ck_assert_msg(got == (ssize_t)want, "datagram %u: %zd bytes, want %zu", k, got, want);
+		ck_assert_msg(buf[0] == (unsigned char)k, "datagram %u came as %u", k, buf[0]);
+	}
+	ck_assert_int_lt(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), 0);
+}
+
+/* `records` records of `per` segments of 100 bytes (the last 50) from
+ * one buffer; byte 0 of each datagram numbers it. */
+static void make_runs(mio_udp_msg *m, unsigned char *buf, unsigned records, unsigned per,
+		      const struct sockaddr_storage *to, socklen_t tl)
+{
+	memset(m, 0, records * sizeof(*m));
+	size_t rec_len = (per - 1) * 100 + 50;
+	for (unsigned r = 0; r < records; r++) {
+		m[r].buf = buf + r * rec_len;
+		m[r].len = rec_len;
+		m[r].capacity = rec_len;
+		m[r].segment_size = per > 1 ? 100 : 0;
+		memcpy(&m[r].addr, to, tl);
+		m[r].addr_len = tl;
+		for (unsigned s = 0; s < per; s++)
+			buf[r * rec_len + s * 100] = (unsigned char)(r * per + s);
+	}
+}
+
+START_TEST(test_fault_udp_no_gso_gro)
+{
+	struct sockaddr_storage ra;
+	socklen_t rl;
+	int rx = plain_rx(&ra, &rl);
+	fault_refuse_option(SOL_UDP, UDP_SEGMENT, ENOPROTOOPT);
+	fault_refuse_option(SOL_UDP, UDP_GRO, ENOPROTOOPT);
+	mio_udp_socket *tx = NULL;
+	ck_assert_ok(mio_udp_socket_new_v4(&tx));
+	uint32_t gso = 0, gro = 0;
+	ck_assert_ok(mio_udp_socket_gso_segments(tx, &gso));
+	ck_assert_uint_eq(gso, 1);
+	/* set_gro succeeds and changes nothing: nothing to branch on. */
+	ck_assert_ok(mio_udp_socket_set_gro(tx, true));
+	ck_assert_ok(mio_udp_socket_gro_segments(tx, &gro));
+	ck_assert_uint_eq(gro, 1);
+
+	/* 3 runs of 20: 60 datagrams, in one sendmmsg. */
+	static unsigned char buf[64 * 6400];
+	mio_udp_msg m[MIO_UDP_MSGS_MAX];
+	make_runs(m, buf, 3, 20, &ra, rl);
+	fault_begin(FS_COUNT, 0, 0);
+	int n = mio_udp_socket_send_msgs(tx, m, 3);
+	fault_end();
+	ck_assert_int_eq(n, 3);
+	ck_assert_uint_eq(fault_calls(FS_SENDMMSG), 1);
+	expect_datagrams(rx, 60, 20, 100, 50);
+
+	/* 4 runs of 64 segments: 256 datagrams, 4 calls of 64 entries. */
+	make_runs(m, buf, 4, 64, &ra, rl);
+	fault_begin(FS_COUNT, 0, 0);
+	n = mio_udp_socket_send_msgs(tx, m, 4);
+	fault_end();
+	ck_assert_int_eq(n, 4);
+	ck_assert_uint_eq(fault_calls(FS_SENDMMSG), 4);
+	for (unsigned r = 0; r < 4; r++)  /* sent whole: untouched */
+		ck_assert_ptr_eq(m[r].buf, buf + r * (63 * 100 + 50));
+	for (unsigned k = 0; k < 256; k++) {
+		ssize_t got = -1;
+		static unsigned char in[2048];
+		for (int i = 0; i < 2000 && got < 0; i++) {
+			got = recv(rx, in, sizeof(in), MSG_DONTWAIT);
+			if (got < 0)
+				pause_ms(1);
+		}
+		ck_assert_int_eq(got, k % 64 == 63 ? 50 : 100);
+		ck_assert_uint_eq(in[0], (unsigned char)k);
+	}
+	fault_refuse_option(0, 0, 0);
+	mio_udp_socket_free(tx);
+	close(rx);
+}
+END_TEST
+
+/*
+ * Where runs are looped, a send may stop inside a record: record 0 has
+ * 10 segments and record 1 64, so the first sendmmsg carries record 0
+ * and 54 of record 1, and the second (failed here with EAGAIN) the last
+ * 10.  The call returns 1, record 1 is cut to its last 10 datagrams
+ * (buf, len and capacity), and the next call sends exactly those.
+ */
+START_TEST(test_fault_udp_looped_record_resumes)
+{
+	struct sockaddr_storage ra;
+	socklen_t rl;
+	int rx = plain_rx(&ra, &rl);
+	fault_refuse_option(SOL_UDP, UDP_SEGMENT, ENOPROTOOPT);
+	mio_udp_socket *tx = NULL;
+	ck_assert_ok(mio_udp_socket_new_v4(&tx));
+	static unsigned char buf[10 * 100 + 64 * 100];
+	mio_udp_msg m[2];
+	memset(m, 0, sizeof(m));
+	for (unsigned s = 0; s < 74; s++)
+		buf[s * 100] = (unsigned char)s;
+	m[0].buf = buf;
+	m[0].len = 1000;
+	m[1].buf = buf + 1000;
+	m[1].len = m[1].capacity = 6400;
+	m[0].segment_size = m[1].segment_size = 100;
+	memcpy(&m[0].addr, &ra, rl);
+	memcpy(&m[1].addr, &ra, rl);
+	m[0].addr_len = m[1].addr_len = rl;
+	fault_begin(FS_SENDMMSG, 2, EAGAIN);
+	int n = mio_udp_socket_send_msgs(tx, m, 2);
+	fault_end();
+	ck_assert_int_eq(n, 1);
+	ck_assert_ptr_eq(m[1].buf, buf + 1000 + 54 * 100);
+	ck_assert_uint_eq(m[1].len, 1000);
+	ck_assert_uint_eq(m[1].capacity, 1000);
+	ck_assert_uint_eq(m[1].segment_size, 100);
+	/* Nothing sent at all: the error, the record as it was. */
+	fault_begin(FS_SENDMMSG, 1, EAGAIN);
+	ck_assert_errno(mio_udp_socket_send_msgs(tx, m + 1, 1), EAGAIN);
+	fault_end();
+	ck_assert_ptr_eq(m[1].buf, buf + 1000 + 54 * 100);
+	ck_assert_int_eq(mio_udp_socket_send_msgs(tx, m + 1, 1), 1);
+	expect_datagrams(rx, 74, 74, 100, 100);
+	/* A short last datagram left alone: segment_size becomes its length. */
+	m[0].buf = buf;
+	m[0].len = 250;
+	m[0].capacity = 0;
+	fault_begin(FS_SENDMMSG, 0, 0);
+	fault_sendmmsg_limit(2);  /* 100 + 100 go, 50 is left */
+	ck_assert_int_eq(mio_udp_socket_send_msgs(tx, m, 1), 1);
+	fault_sendmmsg_limit(0);
+	fault_end();
+	ck_assert_uint_eq(fault_calls(FS_SENDMMSG), 2);  /* the rest in a second call */
+	expect_datagrams(rx, 3, 3, 100, 50);
+	fault_refuse_option(0, 0, 0);
+	mio_udp_socket_free(tx);
+	close(rx);
+}
+END_TEST
+
+/*
+ * A kernel that sends fewer entries than asked (as sendmmsg does when a
+ * later entry fails): the call goes on from the first unsent entry, and
+ * returns only when all went or an error came, with the right count, each
+ * datagram sent once.  Both with kernel segmentation and looped.
+ */
+START_TEST(test_fault_udp_short_sendmmsg)
+{
+	for (int looped = 0; looped < 2; looped++) {
+		struct sockaddr_storage ra;
+		socklen_t rl;
+		int rx = plain_rx(&ra, &rl);
+		if (looped)
+			fault_refuse_option(SOL_UDP, UDP_SEGMENT, ENOPROTOOPT);
+		mio_udp_socket *tx = NULL;
+		ck_assert_ok(mio_udp_socket_new_v4(&tx));
+		static unsigned char buf[8 * 750];
+		mio_udp_msg m[8];
+		make_runs(m, buf, 8, 8, &ra, rl);
+		fault_begin(FS_COUNT, 0, 0);
+		fault_sendmmsg_limit(3);
+		int n = mio_udp_socket_send_msgs(tx, m, 8);
+		fault_sendmmsg_limit(0);
+		fault_end();
+		ck_assert_int_eq(n, 8);
+		uint32_t gso = 0;
+		ck_assert_ok(mio_udp_socket_gso_segments(tx, &gso));
+		/* 8 records, or 64 datagrams, 3 entries a call. */
+		ck_assert_uint_eq(fault_calls(FS_SENDMMSG), gso > 1 ? 3 : 22);
+		expect_datagrams(rx, 64, 8, 100, 50);
+		fault_refuse_option(0, 0, 0);
+		mio_udp_socket_free(tx);
+		close(rx);
+	}
+}
+END_TEST
+
 START_TEST(test_fault_unix_every_call)
 {
 	const enum fault_site want[] = { FS_SOCKET, FS_SOCKETPAIR, FS_BIND, FS_LISTEN,
@@ -724,6 +1029,12 @@ MIO_SUITE(fault)
 	tcase_add_test(tc, test_fault_tcp_socket_every_call);
 	tcase_add_test(tc, test_fault_udp_every_call);
 	tcase_add_test(tc, test_fault_unix_every_call);
+	tcase_add_test(tc, test_fault_udp_msg_every_call);
 	suite_add_tcase(s, tc);
+	TCase *tk = mio_tcase("udp_kernel");
+	tcase_add_test(tk, test_fault_udp_no_gso_gro);
+	tcase_add_test(tk, test_fault_udp_looped_record_resumes);
+	tcase_add_test(tk, test_fault_udp_short_sendmmsg);
+	suite_add_tcase(s, tk);
 	return s;
 }

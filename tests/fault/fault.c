@@ -30,6 +30,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -82,7 +83,41 @@ static const struct {
 	[FS_SEND]          = { "send", EPIPE },
 	[FS_SENDTO]        = { "sendto", ENOBUFS },
 	[FS_SENDMSG]       = { "sendmsg", ECONNRESET },
+	/* Not EIO, EINVAL or EMSGSIZE: for a segmented record those mean
+	 * "the kernel refused to segment" and are not surfaced. */
+	[FS_SENDMMSG]      = { "sendmmsg", ENOBUFS },
+	[FS_RECVMMSG]      = { "recvmmsg", ECONNREFUSED },
 };
+
+static struct { int level, name, err; } refused[4];
+static unsigned n_refused;
+static unsigned mmsg_limit;
+
+void fault_refuse_option(int level, int name, int err)
+{
+	if (err == 0) {
+		n_refused = 0;
+		return;
+	}
+	if (n_refused < sizeof(refused) / sizeof(refused[0]))
+		refused[n_refused++] = (__typeof__(refused[0])){ level, name, err };
+}
+
+void fault_sendmmsg_limit(unsigned limit)
+{
+	mmsg_limit = limit;
+}
+
+static bool is_refused(int level, int name)
+{
+	for (unsigned i = 0; i < n_refused; i++) {
+		if (refused[i].level == level && refused[i].name == name) {
+			errno = refused[i].err;
+			return true;
+		}
+	}
+	return false;
+}
 
 const char *fault_site_name(enum fault_site site)
 {
@@ -286,12 +321,16 @@ int shutdown(int fd, int how)
 int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
 	REAL(setsockopt);
+	if (is_refused(level, name))
+		return -1;
 	return hit(FS_SETSOCKOPT) ? -1 : real_setsockopt(fd, level, name, val, len);
 }
 
 int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 {
 	REAL(getsockopt);
+	if (is_refused(level, name))
+		return -1;
 	return hit(FS_GETSOCKOPT) ? -1 : real_getsockopt(fd, level, name, val, len);
 }
 
@@ -409,4 +448,28 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	REAL(sendmsg);
 	return hit(FS_SENDMSG) ? -1 : real_sendmsg(fd, msg, flags);
+}
+
+/* glibc declares these with _GNU_SOURCE only, and mmsghdr with them. */
+struct mmsghdr {
+	struct msghdr msg_hdr;
+	unsigned int msg_len;
+};
+int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags);
+int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags, struct timespec *timeout);
+
+int sendmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags)
+{
+	REAL(sendmmsg);
+	if (hit(FS_SENDMMSG))
+		return -1;
+	if (mmsg_limit != 0 && n > mmsg_limit)
+		n = mmsg_limit;
+	return real_sendmmsg(fd, v, n, flags);
+}
+
+int recvmmsg(int fd, struct mmsghdr *v, unsigned int n, int flags, struct timespec *timeout)
+{
+	REAL(recvmmsg);
+	return hit(FS_RECVMMSG) ? -1 : real_recvmmsg(fd, v, n, flags, timeout);
 }

@@ -49,6 +49,8 @@ enum fault_site {
 	FS_SEND,
 	FS_SENDTO,
 	FS_SENDMSG,
+	FS_SENDMMSG,     /* UDP batches (1.2) */
+	FS_RECVMMSG,
 	FS_COUNT
 };
 
@@ -68,6 +70,16 @@ void fault_end(void);
 /* While quiet, calls neither count nor fail, but allocations are still
  * tallied: for the checks and the cleanup that follow the calls walked. */
 void fault_quiet(bool on);
+
+/*
+ * An old or restricted kernel, for the UDP offload paths (1.2): while
+ * set, setsockopt(2) and getsockopt(2) of (level, name) fail with err,
+ * counted or not (up to 4 options; err 0 clears them all).  And a
+ * sendmmsg(2) that sends at most `limit` entries per call (0: no limit),
+ * as the kernel may when a later entry fails.
+ */
+void fault_refuse_option(int level, int name, int err);
+void fault_sendmmsg_limit(unsigned limit);
 
 bool          fault_fired(void);
 unsigned long fault_calls(enum fault_site site);   /* since fault_begin */
