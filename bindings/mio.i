@@ -646,7 +646,7 @@ MIO_B_WRITEV(tcp_stream)
 #define MIO_B_CONSUMES(symname)                                             \
 	(strcmp((symname), "TcpSocket_listen") == 0 || strcmp((symname), "TcpSocket_connect") == 0)
 %}
-%typemap(freearg, noblock=1) mio_b_tcp_socket *self {
+%typemap(freearg, noblock=1) struct mio_b_tcp_socket *self {
 	if (MIO_B_CONSUMES("$symname")) {
 		mio_b_tcp_socket *consumed_ = MIO_B_CONSUME_SELF($descriptor);
 		if (consumed_ != NULL)
