@@ -686,7 +686,8 @@ MIO_B_PY_REPR(pipe_receiver)
  * acquire, own (leak the struct), append (chains objects: the pointer
  * conversion then loops for ever), next, and __int__ (the C address);
  * the getters this and thisown; an instance __dict__ (and so reference
- * cycles through objects the cyclic GC does not track); subclassing; and
+ * cycles through objects the cyclic GC does not track); equality and hash
+ * by C pointer; subclassing; and
  * PyType_GenericNew as tp_new for every class, so X.__new__(X) made an
  * object with no type record that crashed the first method.  SWIG_init
  * runs first (renamed below), then mio_b_py_seal takes all that out:
@@ -717,13 +718,22 @@ static int mio_b_py_deldict(PyTypeObject *t, const char *const *names)
 static int mio_b_py_seal(void)
 {
 	static const char *const base_junk[] = {
-		"disown", "acquire", "own", "append", "next", "__repr__", "__int__", NULL,
+		"disown", "acquire", "own", "append", "next", "__repr__", "__int__",
+		"__getattribute__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+		"__hash__", NULL,
 	};
-	static const char *const class_junk[] = { "this", "thisown", "__dict__", NULL };
+	static const char *const class_junk[] = {
+		"this", "thisown", "__dict__",
+		"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", NULL,
+	};
 	static const char *const no_ctor[] = { "__new__", "__init__", NULL };
 	PyTypeObject *base = SwigPyObject_type();
 	if (base->tp_as_number != NULL)
 		base->tp_as_number->nb_int = NULL;
+	/* Equality and hash are object's (identity), not SWIG's comparison
+	 * of the C pointers (equal for any two objects without a struct). */
+	base->tp_richcompare = PyBaseObject_Type.tp_richcompare;
+	base->tp_hash = PyBaseObject_Type.tp_hash;
 	if (mio_b_py_deldict(base, base_junk) < 0)
 		return -1;
 	for (size_t i = 0; swig_types[i] != NULL; i++) {
@@ -733,6 +743,8 @@ static int mio_b_py_seal(void)
 			continue;
 		if (t->tp_as_number != NULL)
 			t->tp_as_number->nb_int = NULL;
+		t->tp_richcompare = PyBaseObject_Type.tp_richcompare;
+		t->tp_hash = PyBaseObject_Type.tp_hash;
 		t->tp_dictoffset = 0;
 		t->tp_flags &= ~Py_TPFLAGS_BASETYPE;
 #ifdef Py_TPFLAGS_IMMUTABLETYPE
@@ -752,7 +764,10 @@ static int mio_b_py_seal(void)
 PyMODINIT_FUNC PyInit__mio(void)
 {
 	PyObject *m = mio_b_py_swig_init();
-	if (m != NULL && mio_b_py_seal() < 0)
+	if (m != NULL && (mio_b_py_seal() < 0 ||
+			  PyModule_SetDocString(m, "The C extension of the package mio (libmio, Rust's mio in C):\n"
+					    "import its classes from mio.  help(mio) says how to use them;\n"
+					    "man 7 mio documents both languages.") < 0))
 		Py_CLEAR(m);
 	return m;
 }
