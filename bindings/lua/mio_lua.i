@@ -660,10 +660,10 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 }
 
 /* writev({string, ...}): a table read raw (no __len, no __index), each
- * string pushed on this call's stack as it is read, so that it stays
- * alive whatever a finalizer does to the table meanwhile; the iovec
- * array is a userdata on the stack too (the GC reclaims it, so an error
- * leaks nothing). */
+ * string pushed on this call's stack as it is read, before anything that
+ * can allocate (and so run a finalizer that changes the table); the
+ * strings stay alive there, and only then is the iovec array made, a
+ * userdata on the stack too (the GC reclaims it: an error leaks nothing). */
 %typemap(in) (const struct iovec *IOV, int IOVCNT) {
 	if (lua_type(L, $input) != LUA_TTABLE)
 		SWIG_fail_arg("$symname", $argnum, "table of strings");
@@ -676,22 +676,25 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 		lua_pushstring(L, "writev: no stack for the strings");
 		SWIG_fail;
 	}
-	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (n ? n : 1), 0);
+	int first = lua_gettop(L) + 1;
 	for (size_t i = 0; i < n; i++) {
 		if (lua_rawgeti(L, $input, (lua_Integer)i + 1) != LUA_TSTRING)
 			SWIG_fail_arg("$symname", $argnum, "table of strings");
+	}
+	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (n ? n : 1), 0);
+	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
+		iov[i].iov_base = (void *)lua_tolstring(L, first + (int)i, &len);
 		iov[i].iov_len = len;
-		/* left on the stack: it keeps the string alive */
 	}
 	$1 = iov;
 	$2 = (int)n;
 }
 
-/* readv({size, ...}): the sizes read raw, once, into the iovecs of a
- * userdata (mio_b_lua_box, on the stack) that owns the malloc'd data
- * area; the argout turns what was read into a table of strings. */
+/* readv({size, ...}): the sizes read raw, once, into a C array before
+ * anything allocates, then copied to the iovecs of a userdata
+ * (mio_b_lua_box, on the stack) that owns the malloc'd data area; the
+ * argout turns what was read into a table of strings. */
 %typemap(in) (const struct iovec *WIOV, int WIOVCNT) (int iovidx = 0) {
 	if (lua_type(L, $input) != LUA_TTABLE)
 		SWIG_fail_arg("$symname", $argnum, "table of sizes");
@@ -700,8 +703,7 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 		lua_pushstring(L, "readv takes at most 1024 sizes (IOV_MAX)");
 		SWIG_fail;
 	}
-	mio_b_lua_box *box = mio_b_lua_box_new(L, n ? n : 1);
-	iovidx = lua_gettop(L);
+	size_t sizes[1024];   /* read first: nothing here allocates */
 	size_t total = 0;
 	int toobig = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -710,12 +712,16 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 		lua_pop(L, 1);
 		if (sz < 0 || (lua_Unsigned)sz > (1u << 30))
 			SWIG_fail_arg("$symname", $argnum, "table of sizes (0 to 2^30)");
-		box->iov[i].iov_len = (size_t)sz;
+		sizes[i] = (size_t)sz;
 		if ((size_t)sz > SIZE_MAX - total)
 			toobig = 1;
 		else
 			total += (size_t)sz;
 	}
+	mio_b_lua_box *box = mio_b_lua_box_new(L, n ? n : 1);
+	iovidx = lua_gettop(L);
+	for (size_t i = 0; i < n; i++)
+		box->iov[i].iov_len = sizes[i];
 	/* The data area is malloc'd, not a Lua userdata: a huge total is
 	 * nil, msg, ENOMEM like read(), not a Lua memory error. */
 	box->p = toobig ? NULL : malloc(total ? total : 1);
