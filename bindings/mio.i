@@ -42,8 +42,13 @@
  *   (const char *DATA, size_t DATALEN)                 bytes-like / string
  *   (const struct iovec *IOV, int IOVCNT)              list of those
  *   int SOURCE                                         fd or object with fileno()
- *   const struct timespec *TIMEOUT                     seconds or None/nil
+ *   const struct timespec *TIMEOUT   a wait: seconds, None/nil for no limit
+ *   const struct timespec *DURATION  an option: seconds, None/nil for off
  *   mio_token                                          integer, pointer-sized
+ * Both time typemaps go through mio_b_seconds (common/): NaN and negative
+ * values are ValueError / an argument error, values above their maximum
+ * (MIO_B_WAIT_MAX, MIO_B_DURATION_MAX; +inf too) OverflowError / an
+ * argument error, in both languages alike; nothing is clamped.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -66,6 +71,71 @@
 %include "exception.i"
 %include "stdint.i"
 
+/* What repr() (Python) and tostring() (Lua) show: one text, from
+ * common/ (mio_bind_*_repr), for an object of SWIG type ty whose struct
+ * is ptr (NULL: none). */
+%{
+static void mio_b_repr(const swig_type_info *ty, const void *ptr, char *buf)
+{
+#define MIO_B_REPR_H(T, Name)                                               \
+	if (ty == SWIGTYPE_p_mio_b_##T) {                                   \
+		MIO_B_REPR_FD(buf, Name, T, (const mio_b_##T *)ptr);        \
+		return;                                                     \
+	}
+	MIO_B_REPR_H(tcp_listener, "TcpListener")
+	MIO_B_REPR_H(tcp_stream, "TcpStream")
+	MIO_B_REPR_H(tcp_socket, "TcpSocket")
+	MIO_B_REPR_H(udp_socket, "UdpSocket")
+	MIO_B_REPR_H(unix_listener, "UnixListener")
+	MIO_B_REPR_H(unix_stream, "UnixStream")
+	MIO_B_REPR_H(unix_datagram, "UnixDatagram")
+	MIO_B_REPR_H(pipe_sender, "Sender")
+	MIO_B_REPR_H(pipe_receiver, "Receiver")
+#undef MIO_B_REPR_H
+	if (ty == SWIGTYPE_p_mio_b_poll)
+		mio_bind_poll_repr(buf, ptr);
+	else if (ty == SWIGTYPE_p_mio_b_registry)
+		mio_bind_registry_repr(buf, ptr);
+	else if (ty == SWIGTYPE_p_mio_b_waker)
+		mio_bind_waker_repr(buf, ptr);
+	else if (ty == SWIGTYPE_p_mio_b_events)
+		mio_bind_events_repr(buf, ptr);
+	else if (ty == SWIGTYPE_p_mio_b_event)
+		mio_bind_event_repr(buf, ptr);
+	else
+		snprintf(buf, MIO_B_REPR_MAX, "<mio object>");
+}
+
+/* A read or write on a pipe end that may block (set_nonblocking(false)):
+ * the language's lock is released around it (Python: the GIL), a signal
+ * whose handlers all returned retries it (Python, PEP 475; Lua: EINTR)
+ * unless a handler closed the object meanwhile (EBADF), and a close()
+ * from another thread frees the handle when the call returns.  CALL uses
+ * h_, the handle.  A non-blocking object pays one test. */
+#define MIO_B_MAYBLOCK(o, T, rc, CALL)                                      \
+	do {                                                                \
+		mio_##T *h_ = (o)->h;                                       \
+		if (!(o)->blocking) {                                       \
+			rc = (CALL);                                        \
+			break;                                              \
+		}                                                           \
+		(o)->calls++;                                               \
+		for (;;) {                                                  \
+			MIO_B_BLOCKING_BEGIN                                \
+			rc = (CALL);                                        \
+			MIO_B_BLOCKING_END                                  \
+			if (rc != -EINTR || !MIO_B_EINTR_RETRY)             \
+				break;                                      \
+			if ((o)->h == NULL) {                               \
+				rc = -EBADF;                                \
+				break;                                      \
+			}                                                   \
+		}                                                           \
+		mio_bind_##T##_call_end(o);                                 \
+	} while (0)
+%}
+
+
 typedef unsigned int mio_interest;
 
 #ifdef SWIGPYTHON
@@ -76,18 +146,29 @@ typedef unsigned int mio_interest;
 #endif
 
 /* Object arguments (self, events, registry) are never optional: None/nil
- * is a type error, and an object whose struct was destroyed (Python's
- * obj.__swig_destroy__(obj), a Lua finalizer called by hand) is EBADF.
- * The "in" typemaps that do this are in mio_python.i and mio_lua.i; the
- * destructors clear the script object's pointer, so no path reaches
- * freed memory. */
+ * or an object of another class is a type error, and an object without a
+ * struct (Python: made by __new__ without __init__; Lua: its finalizer
+ * called by hand through the debug library) is EBADF.  The typemaps that
+ * do this are in mio_python.i and mio_lua.i: "in" checks the class, and
+ * "check" reads the pointer after every argument has been converted, so
+ * script code a conversion runs (fileno(), __float__, __fspath__, a
+ * finalizer) never leaves the call holding a pointer it invalidated. */
 
-%exception {
+%define MIO_B_EXCEPTION_BODY
 	mio_b_err = 0;
 	$action
 	if (mio_b_err != 0)
 		MIO_B_RAISE(mio_b_err);
+%enddef
+%exception {
+	MIO_B_EXCEPTION_BODY
 }
+/* Constructors (Poll, Events, Waker): Python's __init__ may be called
+ * again on a live object; MIO_B_CTOR_GUARD refuses that (TypeError)
+ * before anything is made, so nothing leaks or registers twice. */
+%exception mio_b_poll::mio_b_poll { MIO_B_CTOR_GUARD MIO_B_EXCEPTION_BODY }
+%exception mio_b_events::mio_b_events { MIO_B_CTOR_GUARD MIO_B_EXCEPTION_BODY }
+%exception mio_b_waker::mio_b_waker { MIO_B_CTOR_GUARD MIO_B_EXCEPTION_BODY }
 
 /* ------------------------------------------------------------------ */
 /* Module level                                                        */
@@ -200,6 +281,13 @@ struct mio_b_waker {};
 			MIO_B_BLOCKING_END
 			if (rc != -EINTR || !MIO_B_EINTR_RETRY)
 				break;
+			/* The handlers ran: one may have closed this poll
+			 * (Poll.close(), mio.Selector.close()); waiting again
+			 * would wait on a closed poll for ever. */
+			if (sel->closed) {
+				rc = -EBADF;
+				break;
+			}
 			if (timed) {
 				if (!mio_bind_time_left(&deadline, &left)) {
 					rc = 0;
@@ -209,8 +297,6 @@ struct mio_b_waker {};
 			}
 		}
 		mio_bind_poll_wait_end(sel, events);
-		if (mio_b_err == MIO_B_PENDING)
-			return -1;
 		return (int)mio_b_set(rc);
 	}
 	mio_b_registry *registry() { return mio_bind_poll_registry($self); }
@@ -329,6 +415,8 @@ struct mio_b_##T {};
 	int into_fd()
 	{
 		MIO_B_H($self, -1);
+		if ($self->calls > 0)  /* a blocking call in another thread uses it */
+			return (int)mio_b_set(-EBUSY);
 		int fd = mio_##T##_into_fd($self->h);
 		if (fd >= 0)
 			$self->h = NULL;
@@ -549,7 +637,22 @@ MIO_B_WRITEV(tcp_stream)
 
 /* TcpSocket (libmio 1.1): options that must precede bind/listen/connect.
  * listen() and connect() consume the socket, on failure too: the object
- * is closed afterwards (EBADF), as mio_tcp_socket(3) says. */
+ * is closed afterwards (EBADF), as mio_tcp_socket(3) says.  Also when the
+ * binding refuses an argument before the C call (a backlog out of range,
+ * an address it cannot convert): freearg runs on every way out of the
+ * wrapper, and for these two closes what the body did not consume
+ * (MIO_B_CONSUME_SELF, per language: the object that is self). */
+%{
+#define MIO_B_CONSUMES(symname)                                             \
+	(strcmp((symname), "TcpSocket_listen") == 0 || strcmp((symname), "TcpSocket_connect") == 0)
+%}
+%typemap(freearg, noblock=1) struct mio_b_tcp_socket *self {
+	if (MIO_B_CONSUMES("$symname")) {
+		mio_b_tcp_socket *consumed_ = MIO_B_CONSUME_SELF($descriptor);
+		if (consumed_ != NULL)
+			mio_bind_tcp_socket_close(consumed_);
+	}
+}
 %rename(TcpSocket) mio_b_tcp_socket;
 %newobject mio_b_tcp_socket::new_v4;
 %newobject mio_b_tcp_socket::new_v6;
@@ -587,12 +690,12 @@ MIO_B_GETSET(tcp_socket, keepalive_retries, uint32_t, 0)
 /* Durations are seconds (float), as timeouts are. */
 %define MIO_B_DURATION(T, name)
 %extend mio_b_##T {
-	mio_b_ok set_##name(const struct timespec *TIMEOUT)
+	mio_b_ok set_##name(const struct timespec *DURATION)
 	{
 		MIO_B_H($self, -1);
-		if (TIMEOUT == NULL)
+		if (DURATION == NULL)
 			return (int)mio_b_set(-EINVAL);
-		return (int)mio_b_set(mio_##T##_set_##name($self->h, TIMEOUT));
+		return (int)mio_b_set(mio_##T##_set_##name($self->h, DURATION));
 	}
 	double get_##name()
 	{
@@ -625,10 +728,10 @@ MIO_B_DURATION(tcp_socket, keepalive_interval)
 		return (int)mio_b_set(mio_tcp_socket_bind($self->h, ADDR, ADDRLEN));
 	}
 	/* linger: seconds, or None/nil for off (the default). */
-	mio_b_ok set_linger(const struct timespec *TIMEOUT = NULL)
+	mio_b_ok set_linger(const struct timespec *DURATION = NULL)
 	{
 		MIO_B_H($self, -1);
-		return (int)mio_b_set(mio_tcp_socket_set_linger($self->h, TIMEOUT));
+		return (int)mio_b_set(mio_tcp_socket_set_linger($self->h, DURATION));
 	}
 	/* Seconds, or -1 when linger is off. */
 	double get_linger()
@@ -903,39 +1006,82 @@ MIO_B_COMMON(pipe_sender)
 
 /* Pipe writes go through MIO_B_PIPE_WRITE (per language): Lua's blocks
  * SIGPIPE around the write (mio_binding.h), so a closed reader is EPIPE,
- * not the death of the interpreter; Python ignores SIGPIPE already. */
+ * not the death of the interpreter; Python ignores SIGPIPE already.  A
+ * pipe end may be made blocking (set_nonblocking(false)): its reads and
+ * writes go through MIO_B_MAYBLOCK. */
 %extend mio_b_pipe_sender {
 	long write(const char *DATA, size_t DATALEN)
 	{
 		MIO_B_H($self, -1);
 		long rc;
-		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_write($self->h, DATA, DATALEN));
+		MIO_B_PIPE_WRITE(rc, MIO_B_MAYBLOCK($self, pipe_sender, rc,
+						    mio_pipe_sender_write(h_, DATA, DATALEN)));
 		return mio_b_set(rc);
 	}
 	long writev(const struct iovec *IOV, int IOVCNT)
 	{
 		MIO_B_H($self, -1);
 		long rc;
-		MIO_B_PIPE_WRITE(rc, mio_pipe_sender_writev($self->h, IOV, IOVCNT));
+		MIO_B_PIPE_WRITE(rc, MIO_B_MAYBLOCK($self, pipe_sender, rc,
+						    mio_pipe_sender_writev(h_, IOV, IOVCNT)));
 		return mio_b_set(rc);
 	}
 }
 MIO_B_COMMON(pipe_receiver)
-MIO_B_READ(pipe_receiver, read, readinto)
-MIO_B_READV(pipe_receiver)
 
+%extend mio_b_pipe_receiver {
+	mio_b_bytes read(size_t n)
+	{
+		mio_b_bytes none = { NULL, 0, 0 };
+		MIO_B_H($self, none);
+		int heap;
+		char *buf = mio_b_buf(n, &heap);
+		if (buf == NULL)
+			return none;
+		long rc;
+		MIO_B_MAYBLOCK($self, pipe_receiver, rc, mio_pipe_receiver_read(h_, buf, n));
+		return mio_b_bytes_done(buf, heap, rc);
+	}
+	long readv(const struct iovec *WIOV, int WIOVCNT)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_MAYBLOCK($self, pipe_receiver, rc, mio_pipe_receiver_readv(h_, WIOV, WIOVCNT));
+		return mio_b_set(rc);
+	}
+}
+#ifdef SWIGPYTHON
+%extend mio_b_pipe_receiver {
+	long readinto(char *WBUF, size_t WBUFLEN)
+	{
+		MIO_B_H($self, -1);
+		long rc;
+		MIO_B_MAYBLOCK($self, pipe_receiver, rc, mio_pipe_receiver_read(h_, WBUF, WBUFLEN));
+		return mio_b_set(rc);
+	}
+}
+#endif
+
+/* set_nonblocking(false): reads and writes on this end may block; see
+ * MIO_B_MAYBLOCK and mio(7), "Blocking pipes". */
 %extend mio_b_pipe_sender {
 	mio_b_ok set_nonblocking(bool on)
 	{
 		MIO_B_H($self, -1);
-		return (int)mio_b_set(mio_pipe_sender_set_nonblocking($self->h, on));
+		int rc = mio_pipe_sender_set_nonblocking($self->h, on);
+		if (rc == 0)
+			$self->blocking = !on;
+		return (int)mio_b_set(rc);
 	}
 }
 %extend mio_b_pipe_receiver {
 	mio_b_ok set_nonblocking(bool on)
 	{
 		MIO_B_H($self, -1);
-		return (int)mio_b_set(mio_pipe_receiver_set_nonblocking($self->h, on));
+		int rc = mio_pipe_receiver_set_nonblocking($self->h, on);
+		if (rc == 0)
+			$self->blocking = !on;
+		return (int)mio_b_set(rc);
 	}
 }
 

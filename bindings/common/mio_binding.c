@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,43 @@ static void *b_alloc(size_t n)
 	if (p == NULL)
 		mio_b_err = ENOMEM;
 	return p;
+}
+
+/* ---- seconds ------------------------------------------------------- */
+
+int mio_b_seconds(double secs, double max, struct timespec *ts)
+{
+	if (secs != secs)
+		return MIO_B_SECS_NAN;
+	if (secs < 0.0)
+		return MIO_B_SECS_NEGATIVE;
+	if (!(secs <= max))  /* +inf too */
+		return MIO_B_SECS_TOO_LARGE;
+	ts->tv_sec = (time_t)secs;
+	/* Rounded up to the next nanosecond: a wait never ends before its
+	 * timeout (mio_poll_wait rounds up to a millisecond the same way). */
+	double ns = (secs - (double)ts->tv_sec) * 1e9;
+	long whole = (long)ns;
+	ts->tv_nsec = whole + ((double)whole < ns);
+	if (ts->tv_nsec > 999999999L) {
+		ts->tv_sec++;
+		ts->tv_nsec = 0;
+	}
+	return MIO_B_SECS_OK;
+}
+
+const char *mio_b_seconds_error(int why, double max)
+{
+	static __thread char msg[96];
+	switch (why) {
+	case MIO_B_SECS_NAN:
+		return "seconds must not be NaN";
+	case MIO_B_SECS_NEGATIVE:
+		return "seconds must not be negative";
+	default:
+		snprintf(msg, sizeof(msg), "seconds must be at most %.3f", max);
+		return msg;
+	}
 }
 
 /* ---- addresses ----------------------------------------------------- */
@@ -407,17 +445,31 @@ void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc)
 			return NULL;                                        \
 		}                                                           \
 		o->h = h;                                                   \
+		o->pending = NULL;                                          \
+		o->calls = 0;                                               \
+		o->blocking = false;                                        \
 		return o;                                                   \
 	}                                                                   \
 	void mio_bind_##T##_delete(mio_b_##T *o)                               \
 	{                                                                   \
 		mio_##T##_free(o->h);                                       \
+		mio_##T##_free(o->pending);                                 \
 		free(o);                                                    \
 	}                                                                   \
 	void mio_bind_##T##_close(mio_b_##T *o)                                \
 	{                                                                   \
-		mio_##T##_free(o->h);                                       \
+		if (o->calls > 0 && o->h != NULL)                           \
+			o->pending = o->h;  /* freed by the last call */    \
+		else                                                        \
+			mio_##T##_free(o->h);                               \
 		o->h = NULL;                                                \
+	}                                                                   \
+	void mio_bind_##T##_call_end(mio_b_##T *o)                             \
+	{                                                                   \
+		if (--o->calls == 0 && o->pending != NULL) {                \
+			mio_##T##_free(o->pending);                         \
+			o->pending = NULL;                                  \
+		}                                                           \
 	}
 
 MIO_B_HANDLE_TYPES(MIO_B_HANDLE_DEF)
@@ -464,4 +516,67 @@ mio_b_pair_unix_datagram mio_bind_unix_datagram_pair(void)
 	int rc = mio_unix_datagram_pair(&a, &b);
 	MIO_B_PAIR_DONE(p, rc, a, b, unix_datagram, unix_datagram);
 	return p;
+}
+
+/* ---- what repr() and tostring() show ------------------------------- */
+
+void mio_bind_repr_fd(char *buf, const char *name, int fd)
+{
+	if (fd >= 0)
+		snprintf(buf, MIO_B_REPR_MAX, "<mio.%s fd=%d>", name, fd);
+	else
+		snprintf(buf, MIO_B_REPR_MAX, "<mio.%s %s>", name, fd == -1 ? "closed" : "open");
+}
+
+void mio_bind_poll_repr(char *buf, const mio_b_poll *o)
+{
+	int fd = -1;
+	if (o != NULL && o->sel != NULL && !o->sel->closed) {
+		fd = mio_poll_fd(o->sel->poll);
+		if (fd < 0)
+			fd = -2;  /* the poll(2) backend has no fd: open */
+	}
+	mio_bind_repr_fd(buf, "Poll", fd);
+}
+
+void mio_bind_registry_repr(char *buf, const mio_b_registry *o)
+{
+	bool open = o != NULL && o->sel != NULL && !o->sel->closed;
+	mio_bind_repr_fd(buf, "Registry", open ? -2 : -1);
+}
+
+void mio_bind_waker_repr(char *buf, const mio_b_waker *o)
+{
+	mio_bind_repr_fd(buf, "Waker", o != NULL && o->h != NULL ? -2 : -1);
+}
+
+void mio_bind_events_repr(char *buf, const mio_b_events *o)
+{
+	if (o == NULL)
+		snprintf(buf, MIO_B_REPR_MAX, "<mio.Events closed>");
+	else
+		snprintf(buf, MIO_B_REPR_MAX, "<mio.Events len=%zu capacity=%zu>",
+			 mio_events_len(o->h), mio_events_capacity(o->h));
+}
+
+void mio_bind_event_repr(char *buf, const mio_b_event *o)
+{
+	/* in the order of the MIO_EVENT_* bits */
+	static const char *const names[] = {
+		"readable", "writable", "aio", "lio",
+		"priority", "error", "read_closed", "write_closed",
+	};
+	char flags[96] = "";
+	size_t at = 0;
+	if (o == NULL) {
+		snprintf(buf, MIO_B_REPR_MAX, "<mio.Event closed>");
+		return;
+	}
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		if (!(o->flags & (1u << k)))
+			continue;
+		at += (size_t)snprintf(flags + at, sizeof(flags) - at, "%s%s", at ? "|" : "", names[k]);
+	}
+	snprintf(buf, MIO_B_REPR_MAX, "Event(token=%llu, %s)", (unsigned long long)o->token,
+		 at ? flags : "-");
 }

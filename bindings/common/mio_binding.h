@@ -52,20 +52,47 @@
  * poll() and Lua states may live on several threads. */
 MIO_B_API extern __thread int mio_b_err;
 
-/* Records a negative C return in mio_b_err; returns rc unchanged. */
-static inline long mio_b_set(long rc)
-{
-	if (rc < 0)
-		mio_b_err = (int)-rc;
-	return rc;
-}
-
 /* mio_b_err value meaning: the language already has an exception set
  * (a Python signal handler raised); raise that one, not an errno. */
 #define MIO_B_PENDING (-1)
 
+/* Records a negative C return in mio_b_err (a pending exception stays:
+ * it is what the call raises); returns rc unchanged. */
+static inline long mio_b_set(long rc)
+{
+	if (rc < 0 && mio_b_err != MIO_B_PENDING)
+		mio_b_err = (int)-rc;
+	return rc;
+}
+
 /* Success without a value (None / true). */
 typedef int mio_b_ok;
+
+/* ---- seconds ------------------------------------------------------- */
+
+/* A script's number of seconds as a timespec, for the two kinds of time
+ * argument (mio.i's TIMEOUT and DURATION): 0, or why it cannot be one.
+ * Both languages turn these into the same errors (Python ValueError /
+ * OverflowError, Lua an argument error), so a value means one thing
+ * everywhere; nothing is clamped and nothing is rounded to "for ever". */
+enum {
+	MIO_B_SECS_OK = 0,
+	MIO_B_SECS_NAN,        /* NaN */
+	MIO_B_SECS_NEGATIVE,   /* < 0 (-0.0 is 0) */
+	MIO_B_SECS_TOO_LARGE,  /* > max, or +inf */
+};
+
+/* The longest wait epoll_wait(2) and poll(2) take: INT_MAX milliseconds
+ * (24.8 days), as CPython's select.epoll.poll: a longer finite timeout is
+ * an OverflowError there too.  No timeout (None, nil) waits for ever. */
+#define MIO_B_WAIT_MAX 2147483.647
+/* Durations (linger, keepalive): whole seconds in an int in the kernel;
+ * libmio refuses more than INT_MAX seconds. */
+#define MIO_B_DURATION_MAX 2147483647.0
+
+MIO_B_API int mio_b_seconds(double secs, double max, struct timespec *ts);
+/* The message for a mio_b_seconds() failure other than MIO_B_SECS_OK. */
+MIO_B_API const char *mio_b_seconds_error(int why, double max);
 
 /* ---- addresses ----------------------------------------------------- */
 
@@ -256,19 +283,35 @@ MIO_B_API void mio_bind_sigpipe_unblock(mio_b_sigpipe *g, long rc);
 
 /* ---- Socket and pipe objects: one owned handle, NULL when closed --- */
 
-/* For each type T: struct mio_b_T { mio_T *h; }, and
+/* For each type T: struct mio_b_T { mio_T *h; ... }, and
  *   mio_b_T *mio_bind_T_wrap(int rc, mio_T *h)  the object of a constructor
  *       that returned rc (NULL with mio_b_err set if rc < 0 or no memory;
  *       h is freed then);
  *   void mio_bind_T_delete(mio_b_T *o)        the destructor;
- *   void mio_bind_T_close(mio_b_T *o)         close: EBADF from now on. */
+ *   void mio_bind_T_close(mio_b_T *o)         close: EBADF from now on;
+ *   void mio_bind_T_call_end(mio_b_T *o)      a call that may block ended.
+ *
+ * Blocking mode.  Every object libmio makes is non-blocking (from_fd
+ * makes the fd so), and stays so unless a pipe end is told
+ * set_nonblocking(false): `blocking` records that, and only then does a
+ * read or write release the language's lock (Python's GIL) around the
+ * system call, so the fast path of a non-blocking object costs one test.
+ * `calls` counts such calls in progress (other threads run meanwhile): a
+ * close() then only takes the handle out of the object (EBADF from now
+ * on) and parks it in `pending`; the last call to return frees it.  The
+ * fd's mode changed behind the object's back (fcntl on its fileno()) is
+ * not seen: the binding does not ask the kernel on every call. */
 #define MIO_B_HANDLE_DECL(T)                                                \
 	typedef struct mio_b_##T {                                          \
 		mio_##T *h;                                                 \
+		mio_##T *pending;  /* closed during a blocking call */     \
+		int      calls;    /* blocking calls in progress */        \
+		bool     blocking; /* set_nonblocking(false) was called */ \
 	} mio_b_##T;                                                        \
 	MIO_B_API mio_b_##T *mio_bind_##T##_wrap(int rc, mio_##T *h);          \
 	MIO_B_API void mio_bind_##T##_delete(mio_b_##T *o);                    \
-	MIO_B_API void mio_bind_##T##_close(mio_b_##T *o);
+	MIO_B_API void mio_bind_##T##_close(mio_b_##T *o);                     \
+	MIO_B_API void mio_bind_##T##_call_end(mio_b_##T *o);
 
 #define MIO_B_HANDLE_TYPES(X)                                               \
 	X(tcp_listener)                                                     \
@@ -317,6 +360,25 @@ typedef struct mio_b_pair_pipe {
 } mio_b_pair_pipe;
 
 MIO_B_API mio_b_pair_pipe mio_bind_pipe_pair(void);
+
+/* ---- what repr() and tostring() show ------------------------------- */
+
+/* One text for both languages: "<mio.TcpStream fd=5>", "<mio.TcpStream
+ * closed>", "<mio.Poll open>" (no fd to show: the poll(2) backend, a
+ * Registry, a Waker), "<mio.Events len=2 capacity=64>",
+ * "Event(token=7, readable|writable)".  An object a script made without
+ * its constructor (Python's __new__) has no struct: o is NULL, closed.
+ * The result is always NUL-terminated and fits MIO_B_REPR_MAX. */
+#define MIO_B_REPR_MAX 160
+MIO_B_API void mio_bind_repr_fd(char *buf, const char *name, int fd);
+MIO_B_API void mio_bind_poll_repr(char *buf, const mio_b_poll *o);
+MIO_B_API void mio_bind_registry_repr(char *buf, const mio_b_registry *o);
+MIO_B_API void mio_bind_waker_repr(char *buf, const mio_b_waker *o);
+MIO_B_API void mio_bind_events_repr(char *buf, const mio_b_events *o);
+MIO_B_API void mio_bind_event_repr(char *buf, const mio_b_event *o);
+/* The repr of a socket or pipe object: its fd while open. */
+#define MIO_B_REPR_FD(buf, name, T, o)                                      \
+	mio_bind_repr_fd((buf), (name), ((o) == NULL || (o)->h == NULL) ? -1 : mio_##T##_fd((o)->h))
 MIO_B_API mio_b_pair_unix_stream mio_bind_unix_stream_pair(void);
 MIO_B_API mio_b_pair_unix_datagram mio_bind_unix_datagram_pair(void);
 

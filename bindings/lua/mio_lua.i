@@ -11,7 +11,30 @@
  * lua_tointegerx/lua_pushinteger, not SWIG's lua_Number defaults, so 7 is
  * not 7.0 and a 64-bit token (2^63 + 5 is math.mininteger + 5) survives
  * on 5.3 and 5.4 (on 5.1, 5.2 and LuaJIT: |token| < 2^53, exact).
- * Failure returns nil, message, errno, like luaposix.
+ * Failure returns nil, message, errno, like luaposix, and only for a
+ * failure of the C library: an argument the binding cannot convert (a
+ * wrong type, an integer out of range, an address or path it cannot
+ * parse, a string with a NUL, a time that is NaN, negative or too large)
+ * raises an error, as luaL_argerror does, so pcall tells the two apart.
+ * TcpSocket:listen() and :connect() consume the socket in both cases.
+ *
+ * THE RE-ENTRANCY RULE (the mirror of the scratch-buffer rule in
+ * common/mio_binding.h).  Script code can run in the middle of a
+ * conversion: a metamethod (__index, __len, a fileno() method) and, at
+ * any allocation, the collector and so a __gc.  It may close objects,
+ * mutate a table passed in, or answer differently each time.  So:
+ *  - each argument is read ONCE, and raw where Lua allows (lua_rawlen,
+ *    lua_rawgeti: a table's metatable is never consulted), into memory
+ *    the binding owns (a C scalar, a sockaddr, an iovec array in a
+ *    userdata on the stack) before anything that can run script code;
+ *  - a pointer into a Lua value is only kept while the value is anchored
+ *    on this call's stack (the argument itself, or a string pushed there
+ *    by the typemap), never on the word of a table a script can change;
+ *  - an object argument's pointer (self, events, registry) is read in a
+ *    "check" typemap, after every argument is converted, and the body
+ *    checks the handle after that: an object a conversion closed (or
+ *    whose finalizer the debug library ran) is EBADF, never freed memory.
+ * test_reentrancy.lua has a hostile value for every typemap.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -28,12 +51,25 @@
 /* The Lua interpreter keeps SIGPIPE's default action (death), and a pure
  * Lua script cannot change it: every pipe write blocks SIGPIPE around
  * itself and a closed reader is nil, msg, EPIPE. */
-#define MIO_B_PIPE_WRITE(rc, call)                                          \
+#define MIO_B_PIPE_WRITE(rc, STMT)                                          \
 	do {                                                                \
 		mio_b_sigpipe g_;                                           \
 		mio_bind_sigpipe_block(&g_);                                \
-		(rc) = (call);                                              \
+		STMT;                                                       \
 		mio_bind_sigpipe_unblock(&g_, (rc));                        \
+	} while (0)
+/* Lua has no __init to call twice. */
+#define MIO_B_CTOR_GUARD
+/* The struct of a consuming method's self (stack index 1), if it is one
+ * of SWIG type ty (mio.i, TcpSocket). */
+#define MIO_B_CONSUME_SELF(ty) mio_b_lua_selfptr(L, (ty))
+
+/* An argument error (raised: see the top of this file), with the
+ * message of a mio_b_seconds() or conversion failure. */
+#define MIO_B_LUA_ARGERR(symname, argnum, what)                             \
+	do {                                                                \
+		lua_pushfstring(L, "Error in %s (arg %d), %s", (symname), (argnum), (what)); \
+		SWIG_fail;                                                  \
 	} while (0)
 
 static int mio_b_lua_fail(lua_State *L, int e)
@@ -256,6 +292,28 @@ static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **pt
 	return ok;
 }
 
+static void *mio_b_lua_selfptr(lua_State *L, swig_type_info *ty)
+{
+	void *p = NULL;
+	if (lua_gettop(L) >= 1 && mio_b_lua_object(L, 1, ty, &p))
+		return p;
+	return NULL;
+}
+
+/* __tostring of every class (upvalue: its swig_type_info): the text
+ * Python's repr() shows (mio.i's mio_b_repr). */
+static int mio_b_lua_tostring(lua_State *L)
+{
+	swig_type_info *ty = lua_touserdata(L, lua_upvalueindex(1));
+	void *p = NULL;
+	char buf[MIO_B_REPR_MAX];
+	if (!mio_b_lua_object(L, 1, ty, &p))
+		return luaL_error(L, "mio: tostring of a foreign value");
+	mio_b_repr(ty, p, buf);
+	lua_pushstring(L, buf);
+	return 1;
+}
+
 /* __len: Lua passes the operand twice; the len() wrapper takes one. */
 static int mio_b_lua_len(lua_State *L)
 {
@@ -326,6 +384,19 @@ static void mio_b_lua_protect(lua_State *L, int module)
 			lua_pushvalue(L, -2);
 			lua_pushcclosure(L, mio_b_lua_gc, 1);
 			lua_rawset(L, -3);
+			lua_pushstring(L, "__tostring");
+			lua_pushlightuserdata(L, swig_types[i]);
+			lua_pushcclosure(L, mio_b_lua_tostring, 1);
+			lua_rawset(L, -3);
+			/* SWIG's __disown would let a script leak the struct. */
+			lua_pushstring(L, ".fn");
+			lua_rawget(L, -2);
+			if (lua_istable(L, -1)) {
+				lua_pushstring(L, "__disown");
+				lua_pushnil(L);
+				lua_rawset(L, -3);
+			}
+			lua_pop(L, 1);
 			mio_b_lua_lock(L, -1);
 		}
 		lua_pop(L, 1);
@@ -344,6 +415,43 @@ static void mio_b_lua_protect(lua_State *L, int module)
 }
 %}
 
+/* The errno values a script compares the third result of a failure with
+ * (mio.EAGAIN rather than 11); Python has its errno module. */
+%define MIO_B_LUA_ERRNO(name)
+%constant int name = name;
+%enddef
+MIO_B_LUA_ERRNO(EAGAIN)
+MIO_B_LUA_ERRNO(EWOULDBLOCK)
+MIO_B_LUA_ERRNO(EINTR)
+MIO_B_LUA_ERRNO(EINPROGRESS)
+MIO_B_LUA_ERRNO(EALREADY)
+MIO_B_LUA_ERRNO(EBADF)
+MIO_B_LUA_ERRNO(EBUSY)
+MIO_B_LUA_ERRNO(EINVAL)
+MIO_B_LUA_ERRNO(ENOENT)
+MIO_B_LUA_ERRNO(EEXIST)
+MIO_B_LUA_ERRNO(ENOMEM)
+MIO_B_LUA_ERRNO(ENOBUFS)
+MIO_B_LUA_ERRNO(EMFILE)
+MIO_B_LUA_ERRNO(ENFILE)
+MIO_B_LUA_ERRNO(EPIPE)
+MIO_B_LUA_ERRNO(EPERM)
+MIO_B_LUA_ERRNO(EACCES)
+MIO_B_LUA_ERRNO(ENAMETOOLONG)
+MIO_B_LUA_ERRNO(EOPNOTSUPP)
+MIO_B_LUA_ERRNO(EAFNOSUPPORT)
+MIO_B_LUA_ERRNO(EADDRINUSE)
+MIO_B_LUA_ERRNO(EADDRNOTAVAIL)
+MIO_B_LUA_ERRNO(ENETUNREACH)
+MIO_B_LUA_ERRNO(EHOSTUNREACH)
+MIO_B_LUA_ERRNO(ECONNABORTED)
+MIO_B_LUA_ERRNO(ECONNRESET)
+MIO_B_LUA_ERRNO(ECONNREFUSED)
+MIO_B_LUA_ERRNO(ENOTCONN)
+MIO_B_LUA_ERRNO(EISCONN)
+MIO_B_LUA_ERRNO(ETIMEDOUT)
+MIO_B_LUA_ERRNO(EMSGSIZE)
+
 %init %{
 	mio_b_lua_ctor(L, lua_gettop(L), "Poll", _wrap_new_Poll);
 	mio_b_lua_ctor(L, lua_gettop(L), "Events", _wrap_new_Events);
@@ -353,11 +461,19 @@ static void mio_b_lua_protect(lua_State *L, int module)
 	mio_b_lua_protect(L, lua_gettop(L));
 %}
 
-/* self and the object arguments: nil is a type error, a destroyed object
- * (pointer cleared by mio_b_lua_gc) is nil, msg, EBADF. */
-%typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self, mio_b_events *events,
-	mio_b_registry *registry {
-	if (!mio_b_lua_object(L, $input, $descriptor, (void **)&$1))
+/* self and the object arguments: anything but an object of the class
+ * (nil, a foreign userdata) is a type error; the pointer is read in
+ * "check", after every argument is converted (the re-entrancy rule), and
+ * NULL (the finalizer ran: mio_b_lua_gc) is nil, msg, EBADF. */
+%typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self (int mio_b_idx = 0),
+	mio_b_events *events (int mio_b_idx = 0), mio_b_registry *registry (int mio_b_idx = 0) {
+	void *p_;
+	if (!mio_b_lua_object(L, $input, $descriptor, &p_))
+		SWIG_fail_ptr("$symname", $argnum, $descriptor);
+	mio_b_idx = $input;
+}
+%typemap(check) SWIGTYPE *self, mio_b_events *events, mio_b_registry *registry {
+	if (!mio_b_lua_object(L, mio_b_idx$argnum, $descriptor, (void **)&$1))
 		SWIG_fail_ptr("$symname", $argnum, $descriptor);
 	if ($1 == NULL)
 		MIO_B_RAISE(EBADF);
@@ -452,27 +568,44 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 	}
 }
 
-%typemap(default) const struct timespec *TIMEOUT "$1 = NULL;"
+/* Time: TIMEOUT is a wait (nil: no limit), DURATION an option (nil:
+ * off); both seconds, through mio_b_seconds: NaN, negative and too large
+ * (math.huge too) are argument errors, as Python raises. */
+%{
+static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec *ts,
+			     const char *symname, int argnum)
+{
+	if (lua_type(L, idx) != LUA_TNUMBER) {
+		lua_pushfstring(L, "Error in %s (arg %d), expected number of seconds or nil",
+				symname, argnum);
+		return -1;
+	}
+	int why = mio_b_seconds((double)lua_tonumber(L, idx), max, ts);
+	if (why != MIO_B_SECS_OK) {
+		lua_pushfstring(L, "Error in %s (arg %d), %s", symname, argnum,
+				mio_b_seconds_error(why, max));
+		return -1;
+	}
+	return 0;
+}
+%}
+%typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
 %typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
 	if (lua_isnoneornil(L, $input)) {
 		$1 = NULL;
 	} else {
-		if (lua_type(L, $input) != LUA_TNUMBER)
-			SWIG_fail_arg("$symname", $argnum, "number of seconds or nil");
-		double d = (double)lua_tonumber(L, $input);
-		if (!(d >= 0.0)) {
-			lua_pushstring(L, "timeout must be a non-negative number or nil");
+		if (mio_b_lua_seconds(L, $input, MIO_B_WAIT_MAX, &ts, "$symname", $argnum) < 0)
 			SWIG_fail;
-		}
-		if (d >= 4e9) {
-			$1 = NULL;  /* longer than any poll(2) can wait: forever */
-		} else {
-			ts.tv_sec = (time_t)d;
-			ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
-			if (ts.tv_nsec > 999999999L)
-				ts.tv_nsec = 999999999L;
-			$1 = &ts;
-		}
+		$1 = &ts;
+	}
+}
+%typemap(in) const struct timespec *DURATION (struct timespec ts) {
+	if (lua_isnoneornil(L, $input)) {
+		$1 = NULL;
+	} else {
+		if (mio_b_lua_seconds(L, $input, MIO_B_DURATION_MAX, &ts, "$symname", $argnum) < 0)
+			SWIG_fail;
+		$1 = &ts;
 	}
 }
 
@@ -482,17 +615,16 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 	(struct sockaddr_storage ss, socklen_t sslen) {
 	size_t n;
 	const char *text = lua_tolstring(L, $input, &n);
-	if (strlen(text) != n)
-		MIO_B_RAISE(EINVAL);  /* C would stop at the NUL */
-	int rc = mio_addr_parse(text, &ss, &sslen);
-	if (rc < 0)
-		MIO_B_RAISE(-rc);
+	if (strlen(text) != n)  /* C would stop at the NUL */
+		MIO_B_LUA_ARGERR("$symname", $argnum, "address with an embedded NUL");
+	if (mio_addr_parse(text, &ss, &sslen) < 0)
+		MIO_B_LUA_ARGERR("$symname", $argnum, "expected an address \"ip:port\" or \"[ipv6]:port\"");
 	$1 = (struct sockaddr *)&ss;
 	$2 = sslen;
 }
 
 /* Text arguments (multicast groups, addr_parse): a string without NUL
- * (else nil, msg, EINVAL: C would stop at it), or nil for NULL. */
+ * (C would stop at it: an argument error), or nil for NULL. */
 %typemap(in, checkfn="SWIG_lua_isnilstring") const char * {
 	if (lua_isnil(L, $input)) {
 		$1 = NULL;
@@ -500,15 +632,19 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 		size_t n;
 		$1 = ($1_ltype)lua_tolstring(L, $input, &n);
 		if (strlen($1) != n)
-			MIO_B_RAISE(EINVAL);
+			MIO_B_LUA_ARGERR("$symname", $argnum, "string with an embedded NUL");
 	}
 }
 
+/* A Unix path: a NUL inside a path is an argument error; one too long
+ * for sun_path is what C says, nil, msg, ENAMETOOLONG (Python: OSError). */
 %typemap(in, checkfn="lua_isstring") (const struct sockaddr_un *UNADDR, socklen_t UNLEN)
 	(struct sockaddr_un un, socklen_t unlen) {
 	size_t n;
 	const char *s = lua_tolstring(L, $input, &n);
 	int rc = mio_b_unaddr(s, n, &un, &unlen);
+	if (rc == -EINVAL)
+		MIO_B_LUA_ARGERR("$symname", $argnum, "path with an embedded NUL");
 	if (rc < 0)
 		MIO_B_RAISE(-rc);
 	$1 = &un;
@@ -523,72 +659,80 @@ static int mio_b_lua_inrange(lua_Integer v, lua_Integer lo, lua_Unsigned hi)
 	$2 = n;
 }
 
-/* A table of strings; the iovec array is a userdata the GC reclaims, so
- * the error return (nil, msg, errno) leaks nothing. */
+/* writev({string, ...}): a table read raw (no __len, no __index), each
+ * string pushed on this call's stack as it is read, before anything that
+ * can allocate (and so run a finalizer that changes the table); the
+ * strings stay alive there, and only then is the iovec array made, a
+ * userdata on the stack too (the GC reclaims it: an error leaks nothing). */
 %typemap(in) (const struct iovec *IOV, int IOVCNT) {
 	if (lua_type(L, $input) != LUA_TTABLE)
 		SWIG_fail_arg("$symname", $argnum, "table of strings");
-	lua_Integer n = luaL_len(L, $input);
-	if (n < 0 || n > 1024) {
+	size_t n = lua_rawlen(L, $input);
+	if (n > 1024) {
 		lua_pushstring(L, "writev takes at most 1024 strings (IOV_MAX)");
 		SWIG_fail;
 	}
-	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (size_t)(n ? n : 1), 0);
-	for (lua_Integer i = 0; i < n; i++) {
-		lua_geti(L, $input, i + 1);
-		if (lua_type(L, -1) != LUA_TSTRING)
+	if (!lua_checkstack(L, (int)n + 4)) {
+		lua_pushstring(L, "writev: no stack for the strings");
+		SWIG_fail;
+	}
+	int first = lua_gettop(L) + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (lua_rawgeti(L, $input, (lua_Integer)i + 1) != LUA_TSTRING)
 			SWIG_fail_arg("$symname", $argnum, "table of strings");
+	}
+	struct iovec *iov = lua_newuserdatauv(L, sizeof(*iov) * (n ? n : 1), 0);
+	for (size_t i = 0; i < n; i++) {
 		size_t len;
-		iov[i].iov_base = (void *)lua_tolstring(L, -1, &len);
+		iov[i].iov_base = (void *)lua_tolstring(L, first + (int)i, &len);
 		iov[i].iov_len = len;
-		lua_pop(L, 1);  /* the table keeps the string alive */
 	}
 	$1 = iov;
 	$2 = (int)n;
 }
 
-/* readv({size, ...}): the buffers are one GC-managed userdata; the
- * argout turns what was read into a table of strings, one per size. */
+/* readv({size, ...}): the sizes read raw, once, into a C array before
+ * anything allocates, then copied to the iovecs of a userdata
+ * (mio_b_lua_box, on the stack) that owns the malloc'd data area; the
+ * argout turns what was read into a table of strings. */
 %typemap(in) (const struct iovec *WIOV, int WIOVCNT) (int iovidx = 0) {
 	if (lua_type(L, $input) != LUA_TTABLE)
 		SWIG_fail_arg("$symname", $argnum, "table of sizes");
-	lua_Integer n = luaL_len(L, $input);
-	if (n < 0 || n > 1024) {
+	size_t n = lua_rawlen(L, $input);
+	if (n > 1024) {
 		lua_pushstring(L, "readv takes at most 1024 sizes (IOV_MAX)");
 		SWIG_fail;
 	}
+	size_t sizes[1024];   /* read first: nothing here allocates */
 	size_t total = 0;
 	int toobig = 0;
-	for (lua_Integer i = 1; i <= n; i++) {
-		lua_geti(L, $input, i);
-		int ok = mio_b_lua_isint(L, -1);
-		lua_Integer sz = lua_tointeger(L, -1);
+	for (size_t i = 0; i < n; i++) {
+		int ok = lua_rawgeti(L, $input, (lua_Integer)i + 1) == LUA_TNUMBER && mio_b_lua_isint(L, -1);
+		lua_Integer sz = ok ? lua_tointeger(L, -1) : -1;
 		lua_pop(L, 1);
-		if (!ok || sz < 0 || (lua_Unsigned)sz > (1u << 30))
+		if (sz < 0 || (lua_Unsigned)sz > (1u << 30))
 			SWIG_fail_arg("$symname", $argnum, "table of sizes (0 to 2^30)");
+		sizes[i] = (size_t)sz;
 		if ((size_t)sz > SIZE_MAX - total)
 			toobig = 1;
 		else
 			total += (size_t)sz;
 	}
-	/* The data area is malloc'd, not a Lua userdata: a huge total is
-	 * nil, msg, ENOMEM like read(), not a Lua memory error.  A small
-	 * userdata (the iovecs) owns it and frees it when collected. */
-	mio_b_lua_box *box = mio_b_lua_box_new(L, (size_t)(n ? n : 1));
+	mio_b_lua_box *box = mio_b_lua_box_new(L, n ? n : 1);
 	iovidx = lua_gettop(L);
+	for (size_t i = 0; i < n; i++)
+		box->iov[i].iov_len = sizes[i];
+	/* The data area is malloc'd, not a Lua userdata: a huge total is
+	 * nil, msg, ENOMEM like read(), not a Lua memory error. */
 	box->p = toobig ? NULL : malloc(total ? total : 1);
 	if (box->p == NULL)
 		MIO_B_RAISE(ENOMEM);
-	struct iovec *iov = box->iov;
 	char *p = box->p;
-	for (lua_Integer i = 0; i < n; i++) {
-		lua_geti(L, $input, i + 1);
-		iov[i].iov_base = p;
-		iov[i].iov_len = (size_t)lua_tointeger(L, -1);
-		p += iov[i].iov_len;
-		lua_pop(L, 1);
+	for (size_t i = 0; i < n; i++) {
+		box->iov[i].iov_base = p;
+		p += box->iov[i].iov_len;
 	}
-	$1 = iov;
+	$1 = box->iov;
 	$2 = (int)n;
 }
 %typemap(argout) (const struct iovec *WIOV, int WIOVCNT) {

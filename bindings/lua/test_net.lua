@@ -95,8 +95,9 @@ assert(C.isint(c:ttl()))
 assert(c:shutdown(mio.SHUT_WR))
 wait_for(3)
 assert(s:read(10) == "")
-assert(mio.TcpListener.bind("300.0.0.1:0") == nil)
-assert(select(3, mio.TcpListener.bind("nonsense")) == 22)
+-- an address the binding cannot parse is an argument error (issue 19)
+assert(not pcall(mio.TcpListener.bind, "300.0.0.1:0"))
+assert(not pcall(mio.TcpListener.bind, "nonsense"))
 assert(not pcall(mio.TcpStream.connect, {}))
 
 -- IPv6 loopback, if the host has it

@@ -298,21 +298,23 @@ test("f11_sigpipe_on_closed_pipe", function()
 end)
 
 test("f12_embedded_nul_rejected", function()
-	-- "127.0.0.1:0\0junk" was accepted as 127.0.0.1:0.
-	local function einval(v, msg, e)
-		assert(v == nil and type(msg) == "string" and e == EINVAL,
-			tostring(v) .. " " .. tostring(msg) .. " " .. tostring(e))
+	-- "127.0.0.1:0\0junk" was accepted as 127.0.0.1:0.  A NUL is an
+	-- argument the binding cannot convert: an argument error (issue 19:
+	-- nil, msg, errno is for failures of the C library only).
+	local function refused(f, ...)
+		local ok, why = pcall(f, ...)
+		assert(not ok and tostring(why):find("NUL"), tostring(why))
 	end
-	einval(mio.UdpSocket.bind("127.0.0.1:0\0junk"))
-	einval(mio.TcpListener.bind("127.0.0.1:0\0"))
-	einval(mio.TcpStream.connect("127.0.0.1:9\0junk"))
-	einval(mio.addr_parse("127.0.0.1:0\0junk"))
-	einval(mio.UnixListener.bind("/tmp/x\0y"))
-	einval(mio.UnixStream.connect("/tmp/x\0y"))
+	refused(mio.UdpSocket.bind, "127.0.0.1:0\0junk")
+	refused(mio.TcpListener.bind, "127.0.0.1:0\0")
+	refused(mio.TcpStream.connect, "127.0.0.1:9\0junk")
+	refused(mio.addr_parse, "127.0.0.1:0\0junk")
+	refused(mio.UnixListener.bind, "/tmp/x\0y")
+	refused(mio.UnixStream.connect, "/tmp/x\0y")
 	local u = assert(mio.UdpSocket.bind("127.0.0.1:0"))
-	einval(u:send_to("x", "127.0.0.1:9\0junk"))
-	einval(u:join_multicast_v4("224.0.0.1\0junk"))
-	einval(u:join_multicast_v6("ff02::1\0x", 0))
+	refused(u.send_to, u, "x", "127.0.0.1:9\0junk")
+	refused(u.join_multicast_v4, u, "224.0.0.1\0junk")
+	refused(u.join_multicast_v6, u, "ff02::1\0x", 0)
 	-- abstract names may hold NULs
 	local name = "\0mio-rel-" .. math.random(C.shl(1, 30)) .. "\0x"
 	local ul = assert(mio.UnixListener.bind(name))

@@ -6,6 +6,26 @@
  * (bytes for abstract names, '' for an unnamed socket).  Data in is any
  * bytes-like object (buffer protocol, no copy); data out is bytes.
  *
+ * THE RE-ENTRANCY RULE (the mirror of the scratch-buffer rule in
+ * common/mio_binding.h, which says the same for data going out).  Any
+ * conversion may run script code: fileno(), __float__, __index__,
+ * __fspath__, __iter__/__len__ of a sequence, __buffer__ (3.12), and any
+ * allocation may run the cyclic GC and so a __del__.  That code may close
+ * objects, mutate the containers passed in, or answer differently the
+ * next time it is asked.  So every typemap here:
+ *  - reads each script value ONCE, at the top, into memory the binding
+ *    owns or holds: a C scalar, a sockaddr copy, a tuple of its own
+ *    (PySequence_Tuple: a list passed in may be mutated, a tuple of ours
+ *    cannot), a Py_buffer view (which pins the bytes: a bytearray with an
+ *    export cannot resize);
+ *  - keeps no pointer into a script object across a call that can run
+ *    script code, except into what it holds that way;
+ *  - reads an object argument's C pointer (self, events, registry) in a
+ *    "check" typemap, i.e. after every argument has been converted, and
+ *    the method body checks the handle (MIO_B_H) after that: an object a
+ *    conversion closed is EBADF, never a freed handle.
+ * tests/test_reentrancy.py has a hostile value for every typemap.
+ *
  * SPDX-License-Identifier: MIT
  */
 
@@ -41,7 +61,47 @@ static int mio_b_py_eintr_retry(void)
 #define MIO_B_EINTR_RETRY mio_b_py_eintr_retry()
 
 /* Python ignores SIGPIPE at startup: a pipe write is a plain write. */
-#define MIO_B_PIPE_WRITE(rc, call) ((rc) = (call))
+#define MIO_B_PIPE_WRITE(rc, STMT) do { STMT; } while (0)
+
+/* The builtin type of SWIG type ty (every class of the module has one). */
+#define mio_b_py_type(ty) (((SwigPyClientData *)(ty)->clientdata)->pytype)
+
+/* A second __init__ on a live object (see mio.i's constructors). */
+#define MIO_B_CTOR_GUARD                                                    \
+	if (self != NULL && ((SwigPyObject *)self)->ptr != NULL) {          \
+		PyErr_Format(PyExc_TypeError, "%s.__init__() called on an object already initialised", \
+			     Py_TYPE(self)->tp_name);                        \
+		SWIG_fail;                                                  \
+	}
+
+/* The struct of the wrapper's self if it is of SWIG type ty (a consuming
+ * method's freearg: see mio.i, TcpSocket). */
+#define MIO_B_CONSUME_SELF(ty)                                              \
+	(self != NULL && Py_TYPE(self) == mio_b_py_type(ty) ? ((SwigPyObject *)self)->ptr : NULL)
+
+/* A time argument: seconds (anything float() takes) to *ts, at most max.
+ * 0, or -1 with ValueError (NaN, negative), OverflowError (too large) or
+ * float()'s TypeError set. */
+static int mio_b_py_seconds(PyObject *o, double max, struct timespec *ts)
+{
+	double d = PyFloat_AsDouble(o);
+	if (d == -1.0 && PyErr_Occurred())
+		return -1;
+	int why = mio_b_seconds(d, max, ts);
+	if (why != MIO_B_SECS_OK) {
+		PyErr_SetString(why == MIO_B_SECS_TOO_LARGE ? PyExc_OverflowError : PyExc_ValueError,
+				mio_b_seconds_error(why, max));
+		return -1;
+	}
+	return 0;
+}
+
+/* TypeError for an object argument of the wrong class. */
+static void mio_b_py_wrongtype(PyObject *o, swig_type_info *ty, const char *fn, const char *arg)
+{
+	PyErr_Format(PyExc_TypeError, "%s(): %s must be %s, not %.100s", fn, arg,
+		     mio_b_py_type(ty)->tp_name, Py_TYPE(o)->tp_name);
+}
 
 /* SWIG 4.1's varlink type (the module's cvar object, made even when there
  * are no global variables) frees its contents but never the object: a
@@ -180,74 +240,6 @@ static int mio_b_py_sockaddr_un(PyObject *o, struct sockaddr_un *un, socklen_t *
 	return 0;
 }
 
-/* The struct behind o is gone (its destructor ran or is deferred):
- * forget the pointer, so methods see NULL (EBADF) and the collector does
- * not free it again. */
-static void mio_b_py_forget(PyObject *o)
-{
-	SwigPyObject *sobj = SWIG_Python_GetSwigThis(o);
-	if (sobj != NULL) {
-		sobj->ptr = NULL;
-		sobj->own = 0;
-	}
-}
-
-/* Method calls in progress (under the GIL; a poll() blocked in another
- * thread counts).  Converting a method's arguments can run Python code
- * after self (and other objects) have been converted to C pointers: a
- * fileno(), __float__, __fspath__ or __iter__ method, or another thread
- * while getaddrinfo drops the GIL.  If that code destroys one of those
- * objects by hand (obj.__swig_destroy__(obj)), freeing it at once would
- * leave the method with a dangling pointer; so while any call is in
- * progress such a destruction only forgets the pointer and queues the
- * struct, freed when the last call returns.  The collector never needs
- * this: the caller holds its arguments. */
-static int mio_b_py_depth;
-
-typedef struct mio_b_py_deferred {
-	void           *ptr;
-	swig_type_info *ty;
-} mio_b_py_deferred;
-
-static mio_b_py_deferred *mio_b_py_queue;
-static size_t mio_b_py_queued, mio_b_py_queue_cap;
-
-/* Returns 0, or -1 (no memory: the caller frees at once instead). */
-static int mio_b_py_defer(void *ptr, swig_type_info *ty)
-{
-	if (mio_b_py_queued == mio_b_py_queue_cap) {
-		size_t cap = mio_b_py_queue_cap ? 2 * mio_b_py_queue_cap : 16;
-		mio_b_py_deferred *q = realloc(mio_b_py_queue, cap * sizeof(*q));
-		if (q == NULL)
-			return -1;
-		mio_b_py_queue = q;
-		mio_b_py_queue_cap = cap;
-	}
-	mio_b_py_queue[mio_b_py_queued].ptr = ptr;
-	mio_b_py_queue[mio_b_py_queued].ty = ty;
-	mio_b_py_queued++;
-	return 0;
-}
-
-/* The last call returned: run the queued destructors, each through a
- * temporary owning object whose deallocation calls it. */
-static void mio_b_py_call_done(void)
-{
-	if (--mio_b_py_depth > 0 || mio_b_py_queued == 0)
-		return;
-	PyObject *type, *value, *tb;
-	PyErr_Fetch(&type, &value, &tb);
-	mio_b_py_depth++;  /* destructors run no method of ours; be safe */
-	while (mio_b_py_queued > 0) {
-		mio_b_py_deferred d = mio_b_py_queue[--mio_b_py_queued];
-		PyObject *o = SWIG_InternalNewPointerObj(d.ptr, d.ty, SWIG_POINTER_OWN);
-		Py_XDECREF(o);
-	}
-	mio_b_py_depth--;
-	PyErr_Clear();
-	PyErr_Restore(type, value, tb);
-}
-
 static PyObject *mio_b_py_addr(const mio_b_addr *a)
 {
 	char host[INET6_ADDRSTRLEN];
@@ -352,13 +344,21 @@ static void mio_b_py_release(Py_buffer *views, int n)
 }
 
 /* A sequence of buffers to an iovec array (PyMem), views held until
- * mio_b_py_release.  Returns the count, or -1 with an exception set. */
+ * mio_b_py_release.  Returns the count, or -1 with an exception set.
+ * The sequence is read once into a tuple of our own: a list passed in
+ * may be mutated by the code getting a buffer runs (3.12's __buffer__),
+ * and PySequence_Fast would hand back that same list. */
 static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer **views)
 {
-	PyObject *fast = PySequence_Fast(seq, "expected a sequence of buffers");
+	if (PyUnicode_Check(seq) || PyBytes_Check(seq) || PyByteArray_Check(seq)) {
+		PyErr_Format(PyExc_TypeError, "expected a sequence of buffers, not %.100s",
+			     Py_TYPE(seq)->tp_name);
+		return -1;
+	}
+	PyObject *fast = PySequence_Tuple(seq);
 	if (fast == NULL)
 		return -1;
-	Py_ssize_t n = PySequence_Fast_GET_SIZE(fast);
+	Py_ssize_t n = PyTuple_GET_SIZE(fast);
 	if (n > 1024) {
 		Py_DECREF(fast);
 		PyErr_SetString(PyExc_ValueError, "at most 1024 buffers (IOV_MAX)");
@@ -376,7 +376,7 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		return -1;
 	}
 	for (Py_ssize_t i = 0; i < n; i++) {
-		if (PyObject_GetBuffer(PySequence_Fast_GET_ITEM(fast, i), &(*views)[i], flags) < 0) {
+		if (PyObject_GetBuffer(PyTuple_GET_ITEM(fast, i), &(*views)[i], flags) < 0) {
 			mio_b_py_release(*views, (int)i);
 			PyMem_Free(*iov);
 			*iov = NULL;
@@ -402,47 +402,36 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 
 /* ---- arguments ---------------------------------------------------- */
 
-/* self and the object arguments: None is a TypeError, a destroyed object
- * is EBADF.  In a destructor ($disown), the pointer is cleared in the
- * Python object, so obj.__swig_destroy__(obj) then obj.method() is EBADF
- * and not a use-after-free, and the collector skips it (own is cleared). */
-%typemap(in, noblock=1) SWIGTYPE *self (void *argp = 0, int res = 0, int counted = 0) {
-	if ($input == Py_None)
-		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
-	res = SWIG_ConvertPtr($input, &argp, $descriptor, $disown | 0);
-	if (!SWIG_IsOK(res)) {
-		%argument_fail(res, "$type", $symname, $argnum);
+/* self and the object arguments: exactly the class, or TypeError (None
+ * too; the types cannot be subclassed); the pointer is read in "check",
+ * after every argument is converted (the re-entrancy rule above), and
+ * NULL (an object made by __new__ without __init__) is EBADF.  In the
+ * destructor ($disown: tp_dealloc at refcount 0) the struct is taken out
+ * of the object. */
+%typemap(in, noblock=1) SWIGTYPE *self (PyObject *mio_b_hold = NULL),
+			mio_b_events *events (PyObject *mio_b_hold = NULL),
+			mio_b_registry *registry (PyObject *mio_b_hold = NULL) {
+	if (Py_TYPE($input) != mio_b_py_type($descriptor)) {
+		mio_b_py_wrongtype($input, $descriptor, "$symname", "$1_name");
+		SWIG_fail;
 	}
-	if (argp == NULL)
-		MIO_B_RAISE(EBADF);
-	$1 = ($ltype)argp;
 	if ((($disown | 0) & SWIG_POINTER_DISOWN) != 0) {
-		/* A destructor: by hand on a live object while a call is in
-		 * progress, only queued (see mio_b_py_depth). */
-		mio_b_py_forget($input);
-		if (Py_REFCNT($input) > 0 && mio_b_py_depth > 0 &&
-		    mio_b_py_defer(argp, $descriptor) == 0)
-			Py_RETURN_NONE;
+		SwigPyObject *sobj_ = (SwigPyObject *)$input;
+		$1 = ($ltype)sobj_->ptr;
+		sobj_->ptr = NULL;
+		sobj_->own = 0;
+		if ($1 == NULL)  /* never: tp_dealloc calls it only for an owner */
+			MIO_B_RAISE(EBADF);
 	} else {
-		mio_b_py_depth++;
-		counted = 1;
+		mio_b_hold = $input;
 	}
 }
-%typemap(freearg, noblock=1) SWIGTYPE *self {
-	if (counted$argnum)
-		mio_b_py_call_done();
-}
-%typemap(in, noblock=1) mio_b_events *events (void *argp = 0, int res = 0),
-			mio_b_registry *registry (void *argp = 0, int res = 0) {
-	if ($input == Py_None)
-		SWIG_exception_fail(SWIG_TypeError, "argument $argnum must not be None");
-	res = SWIG_ConvertPtr($input, &argp, $descriptor, 0);
-	if (!SWIG_IsOK(res)) {
-		%argument_fail(res, "$type", $symname, $argnum);
+%typemap(check, noblock=1) SWIGTYPE *self, mio_b_events *events, mio_b_registry *registry {
+	if (mio_b_hold$argnum != NULL) {
+		$1 = ($ltype)((SwigPyObject *)mio_b_hold$argnum)->ptr;
+		if ($1 == NULL)
+			MIO_B_RAISE(EBADF);
 	}
-	if (argp == NULL)
-		MIO_B_RAISE(EBADF);
-	$1 = ($ltype)argp;
 }
 
 %typemap(in) mio_token {
@@ -484,25 +473,26 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		SWIG_fail;
 }
 
-%typemap(default) const struct timespec *TIMEOUT "$1 = NULL;"
+/* Time: TIMEOUT is a wait (None: no limit), DURATION an option (None:
+ * off); both seconds, through mio_b_seconds (NaN, negative: ValueError;
+ * above the maximum, inf too: OverflowError). */
+%typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
 %typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
 	if ($input == Py_None) {
 		$1 = NULL;
 	} else {
-		double d = PyFloat_AsDouble($input);
-		if (d == -1.0 && PyErr_Occurred())
+		if (mio_b_py_seconds($input, MIO_B_WAIT_MAX, &ts) < 0)
 			SWIG_fail;
-		if (!(d >= 0.0))
-			SWIG_exception_fail(SWIG_ValueError, "timeout must be a non-negative number or None");
-		if (d >= 4e9) {
-			$1 = NULL;  /* longer than any poll(2) can wait: forever */
-		} else {
-			ts.tv_sec = (time_t)d;
-			ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
-			if (ts.tv_nsec > 999999999L)
-				ts.tv_nsec = 999999999L;
-			$1 = &ts;
-		}
+		$1 = &ts;
+	}
+}
+%typemap(in) const struct timespec *DURATION (struct timespec ts) {
+	if ($input == Py_None) {
+		$1 = NULL;
+	} else {
+		if (mio_b_py_seconds($input, MIO_B_DURATION_MAX, &ts) < 0)
+			SWIG_fail;
+		$1 = &ts;
 	}
 }
 
@@ -656,6 +646,132 @@ MIO_B_PY_PAIR(mio_b_pair_unix_datagram, unix_datagram, unix_datagram)
 	if ($result == NULL)
 		SWIG_fail;
 }
+
+/* ---- the types a script sees ------------------------------------- */
+
+/* repr() of every class: mio_b_repr (mio.i, one text for both languages);
+ * an object made by __new__ without __init__ has no struct and shows as
+ * closed. */
+%define MIO_B_PY_REPR(T)
+%feature("python:tp_repr") mio_b_##T %str(mio_b_py_repr_##T);
+%{
+static PyObject *mio_b_py_repr_##T(PyObject *o)
+{
+	char buf[MIO_B_REPR_MAX];
+	mio_b_repr(SWIGTYPE_p_mio_b_##T, ((SwigPyObject *)o)->ptr, buf);
+	return PyUnicode_FromString(buf);
+}
+%}
+%enddef
+MIO_B_PY_REPR(poll)
+MIO_B_PY_REPR(registry)
+MIO_B_PY_REPR(events)
+MIO_B_PY_REPR(event)
+MIO_B_PY_REPR(waker)
+MIO_B_PY_REPR(tcp_listener)
+MIO_B_PY_REPR(tcp_stream)
+MIO_B_PY_REPR(tcp_socket)
+MIO_B_PY_REPR(udp_socket)
+MIO_B_PY_REPR(unix_listener)
+MIO_B_PY_REPR(unix_stream)
+MIO_B_PY_REPR(unix_datagram)
+MIO_B_PY_REPR(pipe_sender)
+MIO_B_PY_REPR(pipe_receiver)
+
+%{
+/*
+ * The sealing of the types, when the module is imported.  SWIG -builtin
+ * makes every class a type derived from its SwigPyObject, and gives them
+ * what a script must not have (issue 19): SwigPyObject's methods disown,
+ * acquire, own (leak the struct), append (chains objects: the pointer
+ * conversion then loops for ever), next, and __int__ (the C address);
+ * the getters this and thisown; an instance __dict__ (and so reference
+ * cycles through objects the cyclic GC does not track); equality and hash
+ * by C pointer; subclassing; and
+ * PyType_GenericNew as tp_new for every class, so X.__new__(X) made an
+ * object with no type record that crashed the first method.  SWIG_init
+ * runs first (renamed below), then mio_b_py_seal takes all that out:
+ * each class keeps the methods mio.i gives it, the ones it gets from
+ * object, and __new__/__init__ only where it has a constructor (Poll,
+ * Events, Waker; __new__ alone gives an object every method of which
+ * fails EBADF).  tests/test_surface.py holds the result to mio(7).
+ */
+#undef SWIG_init
+#define SWIG_init mio_b_py_swig_init
+#undef SWIGEXPORT
+#define SWIGEXPORT
+PyObject *mio_b_py_swig_init(void);
+
+static int mio_b_py_deldict(PyTypeObject *t, const char *const *names)
+{
+	for (; *names != NULL; names++) {
+		if (PyDict_DelItemString(t->tp_dict, *names) < 0) {
+			if (!PyErr_ExceptionMatches(PyExc_KeyError))
+				return -1;
+			PyErr_Clear();
+		}
+	}
+	PyType_Modified(t);
+	return 0;
+}
+
+static int mio_b_py_seal(void)
+{
+	static const char *const base_junk[] = {
+		"disown", "acquire", "own", "append", "next", "__repr__", "__int__",
+		"__getattribute__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
+		"__hash__", NULL,
+	};
+	static const char *const class_junk[] = {
+		"this", "thisown", "__dict__",
+		"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__", "__hash__", NULL,
+	};
+	static const char *const no_ctor[] = { "__new__", "__init__", NULL };
+	PyTypeObject *base = SwigPyObject_type();
+	if (base->tp_as_number != NULL)
+		base->tp_as_number->nb_int = NULL;
+	/* Equality and hash are object's (identity), not SWIG's comparison
+	 * of the C pointers (equal for any two objects without a struct). */
+	base->tp_richcompare = PyBaseObject_Type.tp_richcompare;
+	base->tp_hash = PyBaseObject_Type.tp_hash;
+	if (mio_b_py_deldict(base, base_junk) < 0)
+		return -1;
+	for (size_t i = 0; swig_types[i] != NULL; i++) {
+		SwigPyClientData *cd = swig_types[i]->clientdata;
+		PyTypeObject *t = cd != NULL ? cd->pytype : NULL;
+		if (t == NULL || t == base)
+			continue;
+		if (t->tp_as_number != NULL)
+			t->tp_as_number->nb_int = NULL;
+		t->tp_richcompare = PyBaseObject_Type.tp_richcompare;
+		t->tp_hash = PyBaseObject_Type.tp_hash;
+		t->tp_dictoffset = 0;
+		t->tp_flags &= ~Py_TPFLAGS_BASETYPE;
+#ifdef Py_TPFLAGS_IMMUTABLETYPE
+		t->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
+#endif
+		if (mio_b_py_deldict(t, class_junk) < 0)
+			return -1;
+		if (t->tp_init == SwigPyBuiltin_BadInit) {
+			t->tp_new = NULL;   /* X() and X.__new__(X): TypeError */
+			if (mio_b_py_deldict(t, no_ctor) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+PyMODINIT_FUNC PyInit__mio(void)
+{
+	PyObject *m = mio_b_py_swig_init();
+	if (m != NULL && (mio_b_py_seal() < 0 ||
+			  PyModule_SetDocString(m, "The C extension of the package mio (libmio, Rust's mio in C):\n"
+					    "import its classes from mio.  help(mio) says how to use them;\n"
+					    "man 7 mio documents both languages.") < 0))
+		Py_CLEAR(m);
+	return m;
+}
+%}
 
 %include "mio_python_events.i"
 %include "mio_python_docs.i"

@@ -5,8 +5,8 @@
  * whose methods are C functions called without a proxy class in between
  * (issue 13: the proxy layer was most of what a wait cost).  So the
  * protocol methods are type slots written in C here, not %pythoncode:
- * len(), iteration and truth on Events, repr on Event, `with` blocks on
- * everything that closes.  Their C helpers are in mio_python_events.i,
+ * len(), iteration and truth on Events, `with` blocks on everything that
+ * closes (repr() of every class is mio_python.i's MIO_B_PY_REPR).  Their C helpers are in mio_python_events.i,
  * included early by mio_python.i so that the %extend bodies see them.
  *
  * SPDX-License-Identifier: MIT
@@ -23,60 +23,10 @@
 	PyObject *__iter__() { return mio_b_py_events_iter($self); }
 }
 
-%feature("python:slot", "tp_repr", functype="reprfunc") mio_b_event::__repr__;
-%extend mio_b_event {
-	PyObject *__repr__()
-	{
-		/* in the order of the MIO_EVENT_* bits */
-		static const char *const names[] = {
-			"readable", "writable", "aio", "lio",
-			"priority", "error", "read_closed", "write_closed",
-		};
-		char flags[96] = "";
-		size_t at = 0;
-		for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-			if (!($self->flags & (1u << k)))
-				continue;
-			at += (size_t)snprintf(flags + at, sizeof(flags) - at, "%s%s",
-					       at ? "|" : "", names[k]);
-		}
-		return PyUnicode_FromFormat("Event(token=%zu, %s)", (size_t)$self->token,
-					    at ? flags : "-");
-	}
-}
-
 /* `with obj:` closes obj at the end of the block; `with Poll() as p` binds
  * p to the object itself. */
 %define MIO_B_PY_CLOSABLE(T)
-%feature("python:slot", "tp_repr", functype="reprfunc") T::__repr__;
 %extend T {
-	/* <mio.TcpStream fd=5>, <mio.TcpStream closed>: the state a script
-	 * debugging a loop wants, through the object's own fileno(). */
-	PyObject *__repr__(PyObject *PYSELF)
-	{
-		const char *name = Py_TYPE(PYSELF)->tp_name;
-		PyObject *fd = PyObject_CallMethod(PYSELF, "fileno", NULL);
-		mio_b_err = 0;  /* fileno()'s own error is this repr's answer */
-		if (fd != NULL) {
-			PyObject *r = PyUnicode_FromFormat("<%s fd=%S>", name, fd);
-			Py_DECREF(fd);
-			return r;
-		}
-		int closed = PyErr_ExceptionMatches(PyExc_OSError);
-		if (closed) {
-			PyObject *type, *value, *tb;
-			PyErr_Fetch(&type, &value, &tb);
-			PyErr_NormalizeException(&type, &value, &tb);
-			PyObject *no = value ? PyObject_GetAttrString(value, "errno") : NULL;
-			closed = no != NULL && PyLong_Check(no) && PyLong_AsLong(no) == EBADF;
-			Py_XDECREF(no);
-			Py_XDECREF(type);
-			Py_XDECREF(value);
-			Py_XDECREF(tb);
-		}
-		PyErr_Clear();
-		return PyUnicode_FromFormat(closed ? "<%s closed>" : "<%s open>", name);
-	}
 	mio_b_pyself __enter__() { return 0; }
 	PyObject *__exit__(PyObject *PYSELF, PyObject *type = NULL, PyObject *value = NULL,
 			   PyObject *tb = NULL)

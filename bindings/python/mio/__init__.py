@@ -32,8 +32,6 @@ mio documents both languages, man 3 mio_poll and the other pages each
 call.  The classes come from the C extension mio._mio (private: import
 them from mio).
 """
-from __future__ import annotations
-
 from ._mio import (
     AIO,
     EVENT_AIO,
@@ -98,5 +96,5 @@ def __getattr__(name: str) -> object:
     raise AttributeError("module 'mio' has no attribute %r" % (name,))
 
 
-def __dir__() -> list[str]:
+def __dir__() -> "list[str]":
     return sorted(set(globals()) | {"Selector"})

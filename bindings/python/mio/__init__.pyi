@@ -6,7 +6,8 @@
 # .ci/steps/46-cpython-suites.sh) checks it against the built module, so a
 # method added to or removed from the binding fails CI until it is here.
 #
-# SWIG's own attributes (thisown, __swig_destroy__) are left out.
+# The module has no SWIG attributes (thisown, disown, ...): the types are
+# sealed at import (mio_python.i), and tests/test_surface.py checks it.
 #
 # Conventions of the binding, as types:
 #  - errors are OSError(errno, strerror): BlockingIOError for EAGAIN, ...;
