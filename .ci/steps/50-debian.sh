@@ -257,34 +257,7 @@ else
 fi
 
 # Each installed interpreter loads its module from the package and runs a
-# poll: a pipe registered under a token, one byte written, one event.
-POLL_PY='
-import os, sys
-import mio
-poll, events = mio.Poll(), mio.Events(8)
-tx, rx = mio.pipe()
-poll.registry().register(rx, 7, mio.READABLE)
-tx.write(b"x")
-poll.poll(events, 5.0)
-assert [(e.token(), e.is_readable()) for e in events] == [(7, True)]
-print("%s: mio %s (libmio %s) from %s, a poll ok" % (sys.argv[1], mio.__version__, mio.version(),
-      os.path.dirname(mio.__file__)))
-'
-POLL_LUA='
-local mio = require "mio"
-local p, ev = assert(mio.Poll()), assert(mio.Events(8))
-local tx, rx = assert(mio.pipe())
-assert(p:registry():register(rx, 7, mio.READABLE))
-assert(tx:write("x") == 1)
-assert(p:poll(ev, 5) == 1)
-for e in ev:iter() do assert(e:token() == 7 and e:is_readable()) end
-local where = "?"   -- package.searchpath is 5.2+
-for t in package.cpath:gmatch("[^;]+") do
-	local f = t:gsub("%?", "mio"); local h = io.open(f)
-	if h then h:close(); where = f; break end
-end
-print(NAME .. ": mio from " .. where .. " (libmio " .. mio.version() .. "), a poll ok")
-'
+# poll (bindings/*/poll-smoke.*).
 if [ $have_py = yes ]; then
 	say "Python: every supported python3.X -I, installed package"
 	where=$(/usr/bin/python3 -I -c 'import mio; print(mio.__file__)')
@@ -297,7 +270,8 @@ if [ $have_py = yes ]; then
 	for v in $(py3versions -sv); do
 		# /usr/bin: Debian's python3.X, not a pyenv shim of that name.
 		[ -x "/usr/bin/python$v" ] || { skip "python$v: not installed"; continue; }
-		"/usr/bin/python$v" -I -c "$POLL_PY" "python$v" || { echo "FAIL: python$v with python3-mio"; exit 1; }
+		"/usr/bin/python$v" -I - "python$v" /usr/lib/python3/dist-packages <"$SRCDIR/bindings/python/poll-smoke.py" ||
+			{ echo "FAIL: python$v with python3-mio"; exit 1; }
 		tested+=("python$v")
 	done
 	if [ -f "$SRCDIR/examples/python/echo_server.py" ]; then
@@ -312,10 +286,8 @@ if [ $have_lua = yes ]; then
 	for lua in lua5.1 lua5.2 lua5.3 lua5.4 luajit; do
 		abi=${lua#lua}; [ "$lua" = luajit ] && abi=5.1
 		if ! command -v "$lua" >/dev/null; then skip "$lua: not installed"; continue; fi
-		out=$("$lua" -e "NAME = '$lua'" -e "$POLL_LUA") || { echo "$out"; echo "FAIL: $lua with lua-mio"; exit 1; }
-		echo "$out"
-		grep -q "from /usr/lib/$MA/lua/$abi/mio.so " <<<"$out" ||
-			{ echo "FAIL: $lua did not load /usr/lib/$MA/lua/$abi/mio.so"; exit 1; }
+		"$lua" "$SRCDIR/bindings/lua/poll-smoke.lua" "$lua" "/usr/lib/$MA/lua/$abi" ||
+			{ echo "FAIL: $lua with lua-mio, from /usr/lib/$MA/lua/$abi"; exit 1; }
 		tested+=("$lua")
 	done
 	if [ -f "$SRCDIR/examples/lua/echo_server.lua" ]; then

@@ -17,6 +17,7 @@
 set -u
 : "${MIO_PACKAGE_VERSION:?}" "${MIO_TOP_BUILD:?}" "${MIO_LUA_BUILD:?}" "${LUA:?}"
 V=$MIO_PACKAGE_VERSION
+here=$(cd "$(dirname "$0")" && pwd)
 rock=$MIO_LUA_BUILD/rock/lua-mio-$V.tar.gz
 spec=$MIO_LUA_BUILD/rock/mio-$V-1.rockspec
 fail=0
@@ -73,18 +74,9 @@ else
 	grep 'is now installed' "$tmp/out"
 	so=$tmp/tree/lib/lua/$abi/mio.so
 	[ -f "$so" ] || bad "luarocks installed no $so"
-	TREE=$tmp/tree/ LUA_CPATH="$tmp/tree/lib/lua/$abi/?.so" LD_LIBRARY_PATH="$MIO_TOP_BUILD/lib/.libs" "$LUA" -e '
-		local mio = require "mio"
-		local where = package.searchpath and package.searchpath("mio", package.cpath) or package.cpath
-		assert(where:find(os.getenv("TREE"), 1, true) == 1, where)
-		local p, ev = assert(mio.Poll()), assert(mio.Events(8))
-		local tx, rx = assert(mio.pipe())
-		assert(p:registry():register(rx, 7, mio.READABLE))
-		assert(tx:write("x"))
-		assert(p:poll(ev, 5) == 1)
-		for e in ev:iter() do assert(e:token() == 7 and e:is_readable()) end
-		print("luarocks-built mio on " .. _VERSION .. ": libmio " .. mio.version() .. ", a poll ok")
-	' || bad "the luarocks-built module does not load and poll under $LUA"
+	LUA_CPATH="$tmp/tree/lib/lua/$abi/?.so" LD_LIBRARY_PATH="$MIO_TOP_BUILD/lib/.libs" \
+		"$LUA" "$here/poll-smoke.lua" "luarocks-built, $LUA" "$tmp/tree/lib/lua/$abi" ||
+		bad "the luarocks-built module does not load and poll under $LUA"
 fi
 [ $fail -eq 0 ] || exit 1
 echo "rock ok"

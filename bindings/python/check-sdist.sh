@@ -14,6 +14,7 @@
 set -u
 : "${MIO_SDIST_DIR:?}" "${MIO_BUILD:?}" "${MIO_PACKAGE_VERSION:?}" "${PYTHON:=python3}"
 V=$MIO_PACKAGE_VERSION
+here=$(cd "$(dirname "$0")" && pwd)
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
@@ -112,22 +113,10 @@ else
 	for f in __init__.py __init__.pyi py.typed selector.py; do
 		[ -f "$lib/mio/$f" ] || bad "the build from the sdist lacks mio/$f"
 	done
-	# The built package, and only it, from a directory of its own.
+	# The built package, and only it (PYTHONPATH), from a directory of its own.
 	(cd "$tmp" && env -u PYTHONPATH LD_LIBRARY_PATH="$MIO_BUILD/lib/.libs" PYTHONDONTWRITEBYTECODE=1 \
-		"$PYTHON" -c '
-import os, sys
-sys.path.insert(0, sys.argv[1])
-import mio
-assert mio.__file__.startswith(sys.argv[1] + os.sep), mio.__file__
-assert mio._mio.__file__.startswith(sys.argv[1] + os.sep), mio._mio.__file__
-poll, events = mio.Poll(), mio.Events(8)
-sender, receiver = mio.pipe()
-poll.registry().register(receiver, 7, mio.READABLE)
-sender.write(b"x")
-poll.poll(events, 5.0)
-assert [(e.token(), e.is_readable()) for e in events] == [(7, True)]
-print("built from the sdist: mio %s, libmio %s, a poll ok" % (mio.__version__, mio.version()))
-' "$lib") || bad "the package built from the sdist does not import and poll"
+		PYTHONPATH="$lib" "$PYTHON" - "built from the sdist" "$lib" <"$here/poll-smoke.py") ||
+		bad "the package built from the sdist does not import and poll"
 fi
 [ $fail -eq 0 ] || exit 1
 echo "sdist ok"
