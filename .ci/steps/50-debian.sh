@@ -105,6 +105,38 @@ nlto=$(objdump -h "$x/usr/lib/$MA/libmio.a" | grep -c '\.gnu\.lto_' || true)
 [ "$nlto" -gt 0 ] || { echo "FAIL: libmio.a lost its LTO sections (dh_strip?)"; exit 1; }
 echo "libmio-dev: libmio.a ($nlto LTO sections), examples, Makefile, mio.cdef"
 
+# python3-mio: the package mio/ (stub, py.typed, selector) with the
+# extension for every Python 3 `py3versions -s` lists; lua-mio: a module
+# for every Lua (LuaJIT loads 5.1's), and Provides: lua5.X-mio.
+if [ $have_py = yes ]; then
+	deb=$(ls "$WORK"/python3-mio_*.deb)
+	listing=$(dpkg -c "$deb" | awk '{ print $NF }')
+	pd=./usr/lib/python3/dist-packages/mio
+	for f in __init__.py __init__.pyi py.typed selector.py; do
+		grep -qx -- "$pd/$f" <<<"$listing" || { echo "FAIL: python3-mio lacks $pd/$f"; exit 1; }
+	done
+	for v in $(py3versions -sv); do
+		grep -qE -- "^$pd/_mio\.cpython-${v/./}-$MA\.so\$" <<<"$listing" ||
+			{ echo "FAIL: python3-mio has no extension for Python $v ($pd/_mio.cpython-${v/./}-$MA.so)"; exit 1; }
+	done
+	! grep -qE '/(mio|mio_selector)\.pyi?$|/_mio[^/]*\.so$' <<<"$(grep -v "^$pd/" <<<"$listing")" ||
+		{ echo "FAIL: python3-mio installs modules outside the package mio/"; exit 1; }
+	echo "python3-mio: $(grep -c "^$pd/" <<<"$listing") entries in mio/ (py.typed, stub, extension for Python $(py3versions -sv | tr '\n' ' '| sed 's/ $//'))"
+fi
+if [ $have_lua = yes ]; then
+	deb=$(ls "$WORK"/lua-mio_*.deb)
+	listing=$(dpkg -c "$deb" | awk '{ print $NF }')
+	for abi in 5.1 5.2 5.3 5.4; do
+		grep -qx -- "./usr/lib/$MA/lua/$abi/mio.so" <<<"$listing" ||
+			{ echo "FAIL: lua-mio lacks /usr/lib/$MA/lua/$abi/mio.so"; exit 1; }
+	done
+	provides=$(dpkg-deb -f "$deb" Provides)
+	for abi in 5.1 5.2 5.3 5.4; do
+		grep -q "lua$abi-mio" <<<"$provides" || { echo "FAIL: lua-mio does not provide lua$abi-mio ($provides)"; exit 1; }
+	done
+	echo "lua-mio: mio.so for Lua 5.1 5.2 5.3 5.4; Provides: $provides"
+fi
+
 say "lintian"
 lint_rc=0
 lintian --fail-on error --display-info "$changes" >"$WORK/lintian.out" 2>&1 || lint_rc=$?
@@ -224,14 +256,23 @@ else
 	skip "cffi: no python3-cffi"
 fi
 
+# Each installed interpreter loads its module from the package and runs a
+# poll (bindings/*/poll-smoke.*).
 if [ $have_py = yes ]; then
-	say "Python: /usr/bin/python3 -I, installed package"
+	say "Python: every supported python3.X -I, installed package"
 	where=$(/usr/bin/python3 -I -c 'import mio; print(mio.__file__)')
 	echo "import mio -> $where"
 	[ "$where" = /usr/lib/python3/dist-packages/mio/__init__.py ] ||
 		{ echo "FAIL: mio not the package in dist-packages"; exit 1; }
 	for f in py.typed __init__.pyi selector.py; do
 		[ -f "/usr/lib/python3/dist-packages/mio/$f" ] || { echo "FAIL: python3-mio lacks mio/$f"; exit 1; }
+	done
+	for v in $(py3versions -sv); do
+		# /usr/bin: Debian's python3.X, not a pyenv shim of that name.
+		[ -x "/usr/bin/python$v" ] || { skip "python$v: not installed"; continue; }
+		"/usr/bin/python$v" -I - "python$v" /usr/lib/python3/dist-packages <"$SRCDIR/bindings/python/poll-smoke.py" ||
+			{ echo "FAIL: python$v with python3-mio"; exit 1; }
+		tested+=("python$v")
 	done
 	if [ -f "$SRCDIR/examples/python/echo_server.py" ]; then
 		echo_test python-echo /usr/bin/python3 -I "$SRCDIR/examples/python/echo_server.py"
@@ -241,12 +282,17 @@ if [ $have_py = yes ]; then
 fi
 
 if [ $have_lua = yes ]; then
-	say "Lua: lua5.4, installed module"
-	where=$(lua5.4 -e 'require "mio"; print(package.searchpath("mio", package.cpath))')
-	echo "require \"mio\" -> $where"
-	[ "$where" = "/usr/lib/$MA/lua/5.4/mio.so" ] || { echo "FAIL: mio not from /usr/lib/$MA/lua/5.4"; exit 1; }
+	say "Lua: lua5.1, lua5.2, lua5.3, lua5.4 and luajit, installed module"
+	for lua in lua5.1 lua5.2 lua5.3 lua5.4 luajit; do
+		abi=${lua#lua}; [ "$lua" = luajit ] && abi=5.1
+		if ! command -v "$lua" >/dev/null; then skip "$lua: not installed"; continue; fi
+		"$lua" "$SRCDIR/bindings/lua/poll-smoke.lua" "$lua" "/usr/lib/$MA/lua/$abi" ||
+			{ echo "FAIL: $lua with lua-mio, from /usr/lib/$MA/lua/$abi"; exit 1; }
+		tested+=("$lua")
+	done
 	if [ -f "$SRCDIR/examples/lua/echo_server.lua" ]; then
 		echo_test lua-echo lua5.4 "$SRCDIR/examples/lua/echo_server.lua"
+		echo_test luajit-echo luajit "$SRCDIR/examples/lua/echo_server.lua"
 	else
 		skip "Lua example: examples/lua/echo_server.lua not in the tree yet"
 	fi
