@@ -25,12 +25,17 @@
  *     poll(2) backend cannot let them (its pollfd array is written by the
  *     sleeping poll(2)), and Rust mio's Poll::poll takes &mut self.  So
  *     that both backends behave alike, a second concurrent waiter gets
- *     -EBUSY at once (`waiting`, one atomic exchange and one store per
- *     wait).  A fork() while a thread waits would leave the flag set in
+ *     -EBUSY at once (`waiting`: one `lock bts` with its branch, and one
+ *     store, per wait; sys_epoll.h).  A fork() while a thread waits would leave the flag set in
  *     the child, where that thread does not exist: a pthread_atfork child
  *     handler clears it on every selector mio__sys_new made.  Nothing
  *     else needs care across fork: the child's epoll fd is the parent's
  *     instance (mio_poll(3) says what that means for a child).
+ *  7. MIO_LEVEL (1.2) registers without EPOLLET: epoll then puts the fd
+ *     back on its ready list after each epoll_wait that reported it, so
+ *     it comes at every wait while ready, hangups and errors included
+ *     (ep_send_events, fs/eventpoll.c).  That is the whole feature here;
+ *     the poll(2) backend gets the same by not disarming the entry.
  *
  * The token rides in epoll_event.data.u64, so registering needs no table
  * and epoll_wait writes the caller's mio_events buffer directly.  The
@@ -67,7 +72,7 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	for (mio__selector *sel = sels; sel != NULL; sel = sel->next)
-		atomic_store_explicit(&sel->waiting, false, memory_order_relaxed);
+		atomic_store_explicit(&sel->waiting, 0u, memory_order_relaxed);
 	pthread_mutex_unlock(&sels_lock);
 }
 
@@ -99,7 +104,7 @@ static int selector_wrap(int epfd, mio__selector **out)
 		return -ENOMEM;
 	}
 	sel->epfd = epfd;
-	atomic_init(&sel->waiting, false);
+	atomic_init(&sel->waiting, 0u);
 	sel->listed = false;
 	sel->prev = sel->next = NULL;
 	*out = sel;
