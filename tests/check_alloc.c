@@ -141,6 +141,79 @@ START_TEST(test_alloc_poll_loop_allocates_nothing)
 	mio_poll_free(p);
 }
 END_TEST
+
+/* The same for the 1.2 loop: mio_poll_wait_raw into the caller's array,
+ * the inline readers, level-triggered registrations made, changed and
+ * reported at every wait, and mio_poll_wait on the same poll. */
+START_TEST(test_alloc_raw_loop_allocates_nothing)
+{
+	mio_poll *p;
+	mio_events *ev;
+	mio_waker *w;
+	mio_unix_stream *a, *b, *c, *d;
+	mio_raw_event out[8];
+	ck_assert_ok(mio_poll_new(&p));
+	ck_assert_ok(mio_events_new(8, &ev));
+	mio_registry *r = mio_poll_registry(p);
+	ck_assert_ok(mio_waker_new(r, 99, &w));
+	ck_assert_ok(mio_unix_stream_pair(&a, &b));
+	ck_assert_ok(mio_unix_stream_pair(&c, &d));
+	int afd = mio_unix_stream_fd(a), cfd = mio_unix_stream_fd(c);
+	ck_assert_ok(mio_registry_register(r, afd, 1, MIO_READABLE));
+	/* Writable at every wait: a level registration that never goes quiet. */
+	ck_assert_ok(mio_registry_register(r, cfd, 2, MIO_WRITABLE | MIO_LEVEL));
+	struct timespec t = { 5, 0 }, zero = { 0, 0 };
+	ck_assert_ok(mio_poll_wait_raw(p, out, 8, &zero));
+	ck_assert_ok(mio_poll_wait(p, ev, &zero));
+
+	long failures = 0, level_events = 0, bytes = 0;
+	unsigned readiness = 0;
+	char buf[64];
+	allocations = 0;
+	counting = 1;
+	for (long i = 0; i < CYCLES; i++) {
+		if (mio_unix_stream_write(b, "x", 1) != 1)
+			failures++;
+		if ((i & 7) == 0 && mio_waker_wake(w) != 0)
+			failures++;
+		int n = (i & 1) ? mio_poll_wait_raw(p, out, 8, &t) : mio_poll_wait_raw(p, out, 8, NULL);
+		if (n < 2)
+			failures++;
+		for (int k = 0; k < n; k++) {
+			readiness |= mio_raw_event_readiness(&out[k]);
+			level_events += mio_raw_event_token(&out[k]) == 2;
+		}
+		ssize_t got;
+		while ((got = mio_unix_stream_read(a, buf, sizeof(buf))) > 0)
+			bytes += got;
+		if (got != -EAGAIN)
+			failures++;
+		if ((i & 15) == 0) {
+			/* Level to edge and back, and the 1.0 wait in between. */
+			if (mio_registry_reregister(r, cfd, 2, MIO_WRITABLE) != 0 ||
+			    mio_poll_wait(p, ev, &zero) < 0 ||
+			    mio_registry_reregister(r, cfd, 2, MIO_WRITABLE | MIO_LEVEL) != 0)
+				failures++;
+		}
+	}
+	counting = 0;
+
+	ck_assert_int_eq(failures, 0);
+	ck_assert_int_eq(bytes, CYCLES);
+	ck_assert_int_ge(level_events, CYCLES);
+	ck_assert_uint_eq(readiness & (MIO_EVENT_READABLE | MIO_EVENT_WRITABLE),
+			  MIO_EVENT_READABLE | MIO_EVENT_WRITABLE);
+	ck_assert_msg(allocations == 0, "%ld allocations in %d cycles", allocations, CYCLES);
+
+	mio_unix_stream_free(a);
+	mio_unix_stream_free(b);
+	mio_unix_stream_free(c);
+	mio_unix_stream_free(d);
+	mio_waker_free(w);
+	mio_events_free(ev);
+	mio_poll_free(p);
+}
+END_TEST
 #endif /* !MIO_SANITIZED */
 
 MIO_SUITE(alloc)
@@ -149,6 +222,7 @@ MIO_SUITE(alloc)
 	TCase *tc = mio_tcase("steady state");
 #ifndef MIO_SANITIZED
 	tcase_add_test(tc, test_alloc_poll_loop_allocates_nothing);
+	tcase_add_test(tc, test_alloc_raw_loop_allocates_nothing);
 	tcase_set_timeout(tc, 120);
 #endif
 	suite_add_tcase(s, tc);
