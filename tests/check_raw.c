@@ -303,21 +303,30 @@ START_TEST(test_raw_wait_small_array)
 }
 END_TEST
 
-/* n larger than any wait may store is clamped, not refused (the caller
- * vouches for its array; here nothing but one event can come). */
+/* n larger than any wait may store is clamped, not refused as EINVAL.
+ * epoll_wait(2) checks that the whole clamped range (2 GB on x86-64)
+ * lies in user space, so an array near the top of the stack may get
+ * EFAULT there instead (mio_events(3) says so); the poll(2) backend
+ * looks at no more than it stores. */
 START_TEST(test_raw_wait_huge_n)
 {
 	mio_poll *p;
 	mio_waker *w;
-	mio_raw_event out[4];
+	static mio_raw_event out[4];  /* not on the stack: low in memory */
 	ck_assert_ok(mio_poll_new(&p));
 	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 3, &w));
-	ck_assert_int_eq(wait_raw(p, out, SIZE_MAX, &zero), 0);
-	ck_assert_ok(mio_waker_wake(w));
-	ck_assert_int_eq(wait_raw(p, out, SIZE_MAX, &(struct timespec){ 10, 0 }), 1);
-	ck_assert_uint_eq(mio_raw_event_token(&out[0]), 3);
-	ck_assert_ok(mio_waker_wake(w));
-	ck_assert_int_eq(wait_raw(p, out, (size_t)INT_MAX + 1, NULL), 1);
+	const size_t huge[] = { SIZE_MAX, (size_t)INT_MAX + 1 };
+	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
+		int n = wait_raw(p, out, huge[i], &zero);
+		ck_assert_msg(n == 0 || n == -EFAULT, "n %zu, nothing pending: %d", huge[i], n);
+		if (n == -EFAULT)
+			continue;
+		ck_assert_ok(mio_waker_wake(w));
+		ck_assert_int_eq(wait_raw(p, out, huge[i], &(struct timespec){ 10, 0 }), 1);
+		ck_assert_uint_eq(mio_raw_event_token(&out[0]), 3);
+	}
+	if (strcmp(mio_backend(), "poll") == 0)
+		ck_assert_int_eq(wait_raw(p, out, SIZE_MAX, &zero), 0);
 	mio_waker_free(w);
 	mio_poll_free(p);
 }
