@@ -145,8 +145,17 @@ struct mio_events {
 
 typedef struct mio__selector mio__selector;
 
-/* A new selector, or another handle on the same one (Registry::try_clone). */
+/* A new selector, or another handle on the same one (Registry::try_clone).
+ * On epoll a poll's own selector lives in the mio_poll (struct mio_poll
+ * below): mio__sys_init/fini make and unmake it in place; clones are
+ * allocated and freed by mio__sys_clone/free.  Elsewhere mio__sys_new
+ * allocates every selector. */
+#ifdef MIO_BACKEND_EPOLL
+int  mio__sys_init(mio__selector *sel);
+void mio__sys_fini(mio__selector *sel);
+#else
 int  mio__sys_new(mio__selector **out);
+#endif
 int  mio__sys_clone(mio__selector *sel, mio__selector **out);
 void mio__sys_free(mio__selector *sel);
 /* The read end of a waker: readable events with token; the waker never
@@ -209,9 +218,25 @@ struct mio_registry {
 	bool           is_clone;  /* mio_registry_free frees clones only */
 };
 
+/*
+ * On epoll the poll's selector is its first member, so that a wait reaches
+ * the guard and the epoll fd at the poll's own address with no load (one
+ * instruction per wait; registry.sel points to it).  The poll(2) backend
+ * shares a selector between a poll and its clones, so there it stays a
+ * separate allocation, owned through registry.sel.
+ */
 struct mio_poll {
-	struct mio_registry registry;  /* owns registry.sel */
+#ifdef MIO_BACKEND_EPOLL
+	mio__selector       sel;
+#endif
+	struct mio_registry registry;
 };
+
+#ifdef MIO_BACKEND_EPOLL
+#define mio__poll_sel(poll) (&(poll)->sel)
+#else
+#define mio__poll_sel(poll) ((poll)->registry.sel)
+#endif
 
 /* Timeout to poll(2)/epoll_wait(2) milliseconds: -1 for NULL, rounded
  * up, clamped to INT_MAX; -EINVAL for a negative or unnormalised one. */

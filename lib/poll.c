@@ -19,7 +19,12 @@ MIO_EXPORT int mio_poll_new(mio_poll **out)
 	mio_poll *poll = malloc(sizeof(*poll));
 	if (poll == NULL)
 		return -ENOMEM;
+#ifdef MIO_BACKEND_EPOLL
+	int r = mio__sys_init(&poll->sel);
+	poll->registry.sel = &poll->sel;
+#else
 	int r = mio__sys_new(&poll->registry.sel);
+#endif
 	if (r < 0) {
 		free(poll);
 		return r;
@@ -33,7 +38,11 @@ MIO_EXPORT void mio_poll_free(mio_poll *poll)
 {
 	if (poll == NULL)
 		return;
+#ifdef MIO_BACKEND_EPOLL
+	mio__sys_fini(&poll->sel);
+#else
 	mio__sys_free(poll->registry.sel);
+#endif
 	free(poll);
 }
 
@@ -59,7 +68,7 @@ static __attribute__((noinline)) int wait_with_timeout(mio_poll *poll, mio_event
 		events->len = 0;
 		return ms;
 	}
-	return mio__sys_wait(poll->registry.sel, events, ms);
+	return mio__sys_wait(mio__poll_sel(poll), events, ms);
 }
 
 /* The hot path: two tests, then the backend, which writes straight into
@@ -70,7 +79,7 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout != NULL)
 		return wait_with_timeout(poll, events, timeout);
-	return mio__sys_wait(poll->registry.sel, events, -1);
+	return mio__sys_wait(mio__poll_sel(poll), events, -1);
 }
 
 /* mio_poll_wait_raw's less common cases, out of its frame. */
@@ -88,8 +97,8 @@ static __attribute__((noinline, cold)) int wait_raw_big(mio_poll *poll, mio_raw_
 							const struct timespec *timeout)
 {
 	if (timeout != NULL)
-		return wait_raw_timeout(poll->registry.sel, out, (int)MIO__WAIT_MAX, timeout);
-	return mio__sys_wait_raw(poll->registry.sel, out, (int)MIO__WAIT_MAX, -1);
+		return wait_raw_timeout(mio__poll_sel(poll), out, (int)MIO__WAIT_MAX, timeout);
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, (int)MIO__WAIT_MAX, -1);
 }
 
 /*
@@ -112,8 +121,8 @@ MIO_EXPORT int mio_poll_wait_raw(mio_poll *poll, mio_raw_event *out, size_t n,
 	if (mio__unlikely(n > MIO__WAIT_MAX))
 		return wait_raw_big(poll, out, timeout);
 	if (timeout != NULL)
-		return wait_raw_timeout(poll->registry.sel, out, (int)n, timeout);
-	return mio__sys_wait_raw(poll->registry.sel, out, (int)n, -1);
+		return wait_raw_timeout(mio__poll_sel(poll), out, (int)n, timeout);
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, (int)n, -1);
 }
 #else
 /*
@@ -158,7 +167,7 @@ static int wait_ms(mio_poll *poll, mio_events *events, int ms)
 		events->len = 0;
 		return ms;
 	}
-	return mio__sys_wait(poll->registry.sel, events, ms);
+	return mio__sys_wait(mio__poll_sel(poll), events, ms);
 }
 
 MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
@@ -166,7 +175,7 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 {
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout == NULL)
-		return mio__sys_wait(poll->registry.sel, events, -1);
+		return mio__sys_wait(mio__poll_sel(poll), events, -1);
 	const struct mio__timespec32 *t = (const struct mio__timespec32 *)(const void *)timeout;
 	return wait_ms(poll, events, timeout_parts_ms(t->tv_sec, t->tv_nsec));
 }
@@ -176,7 +185,7 @@ MIO_EXPORT int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
 {
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout == NULL)
-		return mio__sys_wait(poll->registry.sel, events, -1);
+		return mio__sys_wait(mio__poll_sel(poll), events, -1);
 	return wait_ms(poll, events, timeout_parts_ms(timeout->tv_sec, timeout->tv_nsec));
 }
 
@@ -187,7 +196,7 @@ static int wait_raw_ms(mio_poll *poll, mio_raw_event *out, size_t n, int ms)
 	if (mio__unlikely(ms < -1))
 		return ms;
 	int max = n > MIO__WAIT_MAX ? (int)MIO__WAIT_MAX : (int)n;
-	return mio__sys_wait_raw(poll->registry.sel, out, max, ms);
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, max, ms);
 }
 
 MIO_EXPORT int mio_poll_wait_raw(mio_poll *poll, mio_raw_event *out, size_t n,
