@@ -40,8 +40,14 @@ N=${BUDGETS_N:-2000}
 NS=${BUDGETS_N_SCRIPT:-1000}
 SLACK=1.03
 valgrind=$(command -v valgrind) || { echo "budgets: valgrind is needed" >&2; exit 2; }
-# A fixed-length name: the scripted rows run from here (below).
-T=$(mktemp -d /tmp/mio-budgets.XXXXXXXX)
+# A fixed name, the first of /tmp/mio-budgets.00 .. .99 that is free: the
+# scripted rows run from here, and their counts depend on its length and
+# even its characters (below).
+T=
+for k in $(seq -w 0 99); do
+	if mkdir -m 700 "/tmp/mio-budgets.$k" 2>/dev/null; then T=/tmp/mio-budgets.$k; break; fi
+done
+[ -n "$T" ] || { echo "budgets: no free /tmp/mio-budgets.NN" >&2; exit 2; }
 trap 'rm -rf "$T"' EXIT
 
 backend=$(sed -n 's/^#define MIO_BACKEND_\([A-Z]*\) 1$/\1/p' "$top/config.h" | tr A-Z a-z)
@@ -76,7 +82,11 @@ cmd() {
 	py:*)
 		[ -n "$py" ] || { echo "the Python module is not built or not importable" >&3; return 1; }
 		[ "$w" = w1 ] || { echo "scripted systems run w1 only" >&3; return 1; }
-		run_env=("${fixed[@]}" "PYTHONPATH=$R/p:$R/q" PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0)
+		# PYTHONPYCACHEPREFIX: the binding's mio.py compiled by this
+		# interpreter, not a __pycache__ that another Python 3.11 wrote
+		# (its bytecode moved the row by 4%).
+		run_env=("${fixed[@]}" "PYTHONPATH=$R/p:$R/q" PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0
+			 "PYTHONPYCACHEPREFIX=$R/c")
 		run_cmd=("$py" pingpong.py "${s#py:}" "$n") ;;
 	lua:*)
 		[ -n "$lua" ] || { echo "the Lua module is not built" >&3; return 1; }
@@ -84,7 +94,7 @@ cmd() {
 		if [ "${s#lua:}" = luv ] && ! "$lua" -e 'require "luv"' 2>/dev/null; then
 			echo "luv is not loadable by $lua (Debian: lua-luv)" >&3; return 1
 		fi
-		run_env=("${fixed[@]}" "LUA_CPATH=$R/?.so;;")
+		run_env=("${fixed[@]}" "LUA_CPATH=$R/l/?.so;;")
 		run_cmd=("$lua" pingpong.lua "${s#lua:}" "$n") ;;
 	*)
 		case $s in
@@ -101,17 +111,23 @@ cmd() {
 # The scripted rows must count the same on every machine, and an
 # interpreter's count depends on more than its program: Lua 5.4 seeds its
 # string hash with time(2) and with addresses, one of them on the stack,
-# whose place depends on the size of the environment and arguments.  So
+# whose place depends on the size of the environment and arguments (and
+# the count moves with the length of the working directory, too).  So
 # they run with time(2) fixed (fixedtime.c), in an empty environment but
-# for their paths, and those paths are links in $T (a fixed-length name)
-# to the build's modules and library: the same sizes everywhere.  Python
-# gets PYTHONHASHSEED=0 as well.  (Measured: 33 more bytes of environment
-# moved the Lua row by 0.5%, a different second by up to 7%.)
+# for their paths, from $R (a fixed-length name) holding copies of the
+# scripts and links to the build's modules and library: the same sizes
+# everywhere.  Python gets PYTHONHASHSEED=0 as well.  (Measured: 33 more
+# bytes of environment moved the Lua row by 0.5%, a longer working
+# directory by 0.8%, a different second by up to 7%.)
 R=$T/r
 mkdir -p "$R"
 ln -s "$libs/libmio.so.1" "$R/libmio.so.1"
 ln -s "$pymod" "$R/p" && ln -s "$pymod/.libs" "$R/q"
-[ -f "$top/bindings/lua/.libs/mio.so" ] && ln -s "$top/bindings/lua/.libs/mio.so" "$R/mio.so"
+# (The Lua module in a directory of its own: Python would import a mio.so
+# next to pingpong.py.)
+mkdir "$R/l"
+[ -f "$top/bindings/lua/.libs/mio.so" ] && ln -s "$top/bindings/lua/.libs/mio.so" "$R/l/mio.so"
+cp "$here/bindings/pingpong.py" "$here/bindings/pingpong.lua" "$R/" 2>/dev/null
 cp "$B/libfixedtime.so" "$R/t.so" 2>/dev/null ||
 	{ echo "budgets: $B/libfixedtime.so missing (make -C bench budgets builds it)" >&2; exit 2; }
 fixed=(-i "LD_LIBRARY_PATH=$R" "LD_PRELOAD=$R/t.so")
@@ -120,11 +136,10 @@ fixed=(-i "LD_LIBRARY_PATH=$R" "LD_PRELOAD=$R/t.so")
 cg() {
 	local out=$1
 	cmd "$2" "$3" "$4" 3>"$T/why" || return 1
-	# From bench/bindings, where the scripts are (a relative path: the same
-	# length everywhere).
-	(cd "$here/bindings" && env "${run_env[@]}" "$valgrind" --tool=callgrind \
+	# From $R, where the scripted rows' copies are (see above).
+	(cd "$R" && env "${run_env[@]}" "$valgrind" --tool=callgrind \
 		--callgrind-out-file="$out" "${run_cmd[@]}" >/dev/null 2>"$T/cg.err") ||
-		{ echo "callgrind failed: $(tail -1 "$T/cg.err")" >"$T/why"; return 1; }
+		{ echo "failed under callgrind: $(grep -v '^==' "$T/cg.err" | tail -1)" >"$T/why"; return 1; }
 	sed -n 's/^summary: *//p' "$out"
 }
 
