@@ -31,13 +31,22 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #ifdef HAVE_SYS_EPOLL_H
 #include <sys/epoll.h>
 #endif
 
-#define WAIT_MS 10000
+
+/* ThreadSanitizer takes minutes over the shadow of a 2 GB mapping. */
+#if defined(__SANITIZE_THREAD__)
+#define MIO_TEST_UNDER_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MIO_TEST_UNDER_TSAN 1
+#endif
+#endif
 
 static const struct timespec zero = { 0, 0 };
 
@@ -303,32 +312,43 @@ START_TEST(test_raw_wait_small_array)
 }
 END_TEST
 
-/* n larger than any wait may store is clamped, not refused as EINVAL.
- * epoll_wait(2) checks that the whole clamped range (2 GB on x86-64)
- * lies in user space, so an array near the top of the stack may get
- * EFAULT there instead (mio_events(3) says so); the poll(2) backend
- * looks at no more than it stores. */
+/*
+ * n larger than any wait may store is clamped to that limit, not refused
+ * (mio_events(3)).  epoll_wait(2) checks that the whole clamped range
+ * (2 GB on x86-64) is the caller's memory, and valgrind checks it byte by
+ * byte, so the array really is that large: an anonymous mapping, never
+ * touched past its first record, with its own time limit (about 20 s
+ * under valgrind).  Where 2 GB of address space cannot be had (32-bit
+ * targets) the test says so and stops.
+ */
 START_TEST(test_raw_wait_huge_n)
 {
+#ifdef MIO_TEST_UNDER_TSAN
+	fprintf(stderr, "test_raw_wait_huge_n: not run under TSan\n");
+	return;
+#endif
+	size_t records = (size_t)INT_MAX / sizeof(mio_raw_event) + 1;
+	size_t bytes = records * sizeof(mio_raw_event);
+	mio_raw_event *out = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (out == MAP_FAILED) {
+		fprintf(stderr, "SKIP: test_raw_wait_huge_n: no %zu bytes of address space (%s)\n",
+			bytes, strerror(errno));
+		return;
+	}
 	mio_poll *p;
 	mio_waker *w;
-	static mio_raw_event out[4];  /* not on the stack: low in memory */
 	ck_assert_ok(mio_poll_new(&p));
 	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 3, &w));
-	const size_t huge[] = { SIZE_MAX, (size_t)INT_MAX + 1 };
-	for (size_t i = 0; i < sizeof(huge) / sizeof(huge[0]); i++) {
-		int n = wait_raw(p, out, huge[i], &zero);
-		ck_assert_msg(n == 0 || n == -EFAULT, "n %zu, nothing pending: %d", huge[i], n);
-		if (n == -EFAULT)
-			continue;
-		ck_assert_ok(mio_waker_wake(w));
-		ck_assert_int_eq(wait_raw(p, out, huge[i], &(struct timespec){ 10, 0 }), 1);
-		ck_assert_uint_eq(mio_raw_event_token(&out[0]), 3);
-	}
-	if (strcmp(mio_backend(), "poll") == 0)
-		ck_assert_int_eq(wait_raw(p, out, SIZE_MAX, &zero), 0);
+	ck_assert_ok(mio_waker_wake(w));
+	/* SIZE_MAX: clamped, the one pending event stored, nothing else. */
+	out[1].flags = 0xdeadbeefu;
+	ck_assert_int_eq(wait_raw(p, out, SIZE_MAX, &(struct timespec){ 10, 0 }), 1);
+	ck_assert_uint_eq(mio_raw_event_token(&out[0]), 3);
+	ck_assert_uint_eq(out[1].flags, 0xdeadbeefu);
 	mio_waker_free(w);
 	mio_poll_free(p);
+	munmap(out, bytes);
 }
 END_TEST
 
@@ -627,8 +647,12 @@ MIO_SUITE(raw)
 	tcase_add_test(tc, test_raw_wait_timeouts);
 	tcase_add_test(tc, test_raw_wait_null_timeout_blocks);
 	tcase_add_test(tc, test_raw_wait_small_array);
-	tcase_add_test(tc, test_raw_wait_huge_n);
 	tcase_add_loop_test(tc, test_raw_second_waiter_busy, 0, 2);
+	suite_add_tcase(s, tc);
+	/* Its own time limit: valgrind checks the 2 GB array byte by byte. */
+	tc = mio_tcase("huge");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_raw_wait_huge_n);
 	suite_add_tcase(s, tc);
 	tc = mio_tcase("random");
 	tcase_add_test(tc, test_raw_random_same_events_as_accessors);
