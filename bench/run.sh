@@ -188,7 +188,7 @@ for s in $present; do
 done
 fmax=$(cat "$T/fmax")
 
-hdr='%-11s %8s %6s | %8s %6s | %8s %6s %8s | %8s %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n'
+hdr='%-14s %8s %6s | %8s %6s | %8s %6s %8s | %8s %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n'
 printf "\n$hdr" system "W1 ns" "x" "W2 us" "x" "W2 us" "x" "setup" "W3 ns" "x" \
 	"Ir W1" "x" "Ir W2" "x" "Ir W3" "x" "sc W1" "sc W3" "alloc"
 printf "$hdr" "" "per rt" "" "F=1000" "" "F=$fmax" "" "ms" "per pair" "" \
@@ -197,7 +197,7 @@ for s in $present; do
 	w1=$(get "$s.w1.med"); w2a=$(get "$s.w2a.med"); w2b=$(get "$s.w2b.med")
 	st=$(get "$s.setup.med"); w3=$(get "$s.w3.med")
 	ir=$(get "$s.ir"); ir2=$(get "$s.ir2"); ir3=$(get "$s.ir3")
-	printf '%-11s %8.0f %6s | %8.1f %6s | %8.1f %6s %8.2f | %8.1f %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n' \
+	printf '%-14s %8.0f %6s | %8.1f %6s | %8.1f %6s %8.2f | %8.1f %6s | %6s %5s | %7s %5s | %6s %5s | %5s %5s | %5s\n' \
 		"$s" "$w1" "$(pratio "$s" w1)" "$w2a" "$(pratio "$s" w2a)" "$w2b" "$(pratio "$s" w2b)" \
 		"$(awk -v v="$st" 'BEGIN { print v / 1000 }')" "$w3" "$(pratio "$s" w3)" \
 		"$ir" "$(ratio "$ir" "$(get epoll.ir)")" "$ir2" "$(ratio "$ir2" "$(get epoll.ir2)")" \
@@ -228,7 +228,7 @@ if [ -n "$have_valgrind" ] && command -v callgrind_annotate >/dev/null; then
 		[ -f "$T/cg.$s.1" ] || continue
 		cg_self "$T/cg.$s.1" >"$T/self.$s.1"; cg_self "$T/cg.$s.2" >"$T/self.$s.2"
 		awk -F'\t' -v n=$N -v s="$s" 'NR == FNR { a[$2] = $1; next }
-			{ d = ($1 - a[$2]) / n; if (d >= 0.5) printf "  %-7s %6.1f  %s\n", s, d, $2 }' \
+			{ d = ($1 - a[$2]) / n; if (d >= 0.5) printf "  %-14s %6.1f  %s\n", s, d, $2 }' \
 			"$T/self.$s.1" "$T/self.$s.2" | sort -k2,2nr
 	done
 fi
