@@ -173,19 +173,13 @@ END_TEST
 START_TEST(test_alloc_raw_loop_allocates_nothing)
 {
 	struct loop l;
-	loop_open(&l);
-	mio_poll *p = l.p;
-	mio_events *ev = l.ev;
-	mio_waker *w = l.w;
-	mio_unix_stream *a = l.a, *b = l.b;
-	mio_registry *r = l.r;
-	int cfd = l.cfd;
 	mio_raw_event out[8];
+	loop_open(&l);
 	/* Writable at every wait: a level registration that never goes quiet. */
-	ck_assert_ok(mio_registry_register(r, cfd, 2, MIO_WRITABLE | MIO_LEVEL));
+	ck_assert_ok(mio_registry_register(l.r, l.cfd, 2, MIO_WRITABLE | MIO_LEVEL));
 	struct timespec t = { 5, 0 }, zero = { 0, 0 };
-	ck_assert_ok(mio_poll_wait_raw(p, out, 8, &zero));
-	ck_assert_ok(mio_poll_wait(p, ev, &zero));
+	ck_assert_ok(mio_poll_wait_raw(l.p, out, 8, &zero));
+	ck_assert_ok(mio_poll_wait(l.p, l.ev, &zero));
 
 	long failures = 0, level_events = 0, bytes = 0;
 	unsigned readiness = 0;
@@ -193,11 +187,11 @@ START_TEST(test_alloc_raw_loop_allocates_nothing)
 	allocations = 0;
 	counting = 1;
 	for (long i = 0; i < CYCLES; i++) {
-		if (mio_unix_stream_write(b, "x", 1) != 1)
+		if (mio_unix_stream_write(l.b, "x", 1) != 1)
 			failures++;
-		if ((i & 7) == 0 && mio_waker_wake(w) != 0)
+		if ((i & 7) == 0 && mio_waker_wake(l.w) != 0)
 			failures++;
-		int n = (i & 1) ? mio_poll_wait_raw(p, out, 8, &t) : mio_poll_wait_raw(p, out, 8, NULL);
+		int n = (i & 1) ? mio_poll_wait_raw(l.p, out, 8, &t) : mio_poll_wait_raw(l.p, out, 8, NULL);
 		if (n < 2)
 			failures++;
 		for (int k = 0; k < n; k++) {
@@ -205,15 +199,15 @@ START_TEST(test_alloc_raw_loop_allocates_nothing)
 			level_events += mio_raw_event_token(&out[k]) == 2;
 		}
 		ssize_t got;
-		while ((got = mio_unix_stream_read(a, buf, sizeof(buf))) > 0)
+		while ((got = mio_unix_stream_read(l.a, buf, sizeof(buf))) > 0)
 			bytes += got;
 		if (got != -EAGAIN)
 			failures++;
 		if ((i & 15) == 0) {
 			/* Level to edge and back, and the 1.0 wait in between. */
-			if (mio_registry_reregister(r, cfd, 2, MIO_WRITABLE) != 0 ||
-			    mio_poll_wait(p, ev, &zero) < 0 ||
-			    mio_registry_reregister(r, cfd, 2, MIO_WRITABLE | MIO_LEVEL) != 0)
+			if (mio_registry_reregister(l.r, l.cfd, 2, MIO_WRITABLE) != 0 ||
+			    mio_poll_wait(l.p, l.ev, &zero) < 0 ||
+			    mio_registry_reregister(l.r, l.cfd, 2, MIO_WRITABLE | MIO_LEVEL) != 0)
 				failures++;
 		}
 	}
