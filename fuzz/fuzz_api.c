@@ -10,7 +10,10 @@
  *    (-EEXIST, -ENOENT, -EINVAL for bad interests, -EOPNOTSUPP for AIO/LIO);
  *  - a zero-timeout wait returns 0..capacity events, each carrying a token
  *    that was registered at some point (stale ones are allowed, invented
- *    ones are not), and mio_events_get stops at len;
+ *    ones are not), and mio_events_get stops at len; the same for
+ *    mio_poll_wait_raw (1.2) into an array of random size, which writes
+ *    nothing past what it returns, carries only the six MIO_RAW_* flags,
+ *    and refuses n == 0; registrations may be level-triggered (MIO_LEVEL);
  *  - every byte read is the next byte written on that channel (a FIFO per
  *    direction), EOF comes only after shutdown or close and after the
  *    last byte, and writes after the peer closed give -EPIPE;
@@ -197,6 +200,19 @@ static ssize_t do_read(struct chan *c, int end, unsigned char *buf, size_t n)
 	return mio_unix_stream_read(end == 0 ? c->a : c->b, buf, n);
 }
 
+/* A token a wait reported: a live waker's, or one of a channel end that
+ * was registered at some point (stale ones are allowed, invented ones are
+ * not). */
+static void check_token(mio_token t, mio_waker *const w[N_WAKER], const bool *ever_registered)
+{
+	if (t == 10 || t == 11) {
+		CHECK(w[t - 10] != NULL);
+		return;
+	}
+	CHECK(t >= 100 && t < 100 + N_CHAN * 2);
+	CHECK(ever_registered[t - 100]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Per input, not once: libFuzzer itself opens and closes files
@@ -218,7 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(mio_events_new(cap, &ev) == 0);
 
 	for (int op = 0; op < MAX_OPS && in.n > 0; op++) {
-		unsigned code = byte(&in) % 15;
+		unsigned code = byte(&in) % 16;
 		int k = (int)(byte(&in) % N_CHAN);
 		int end = (int)(byte(&in) & 1);
 		struct chan *c = &ch[k];
@@ -247,13 +263,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		case 2:  /* register */
 		case 3: { /* reregister */
-			mio_interest interests = byte(&in) & 0x3f;
+			/* Bits 0-4 interests, 5 MIO_LEVEL, 6 unknown. */
+			mio_interest interests = byte(&in) & 0x7f;
 			if (!c->used || !end_alive(c, end))
 				break;
 			int rc = code == 2
 				? mio_registry_register(reg, c->fd[end], token_of(k, end), interests)
 				: mio_registry_reregister(reg, c->fd[end], token_of(k, end), interests);
-			if (interests == 0 || (interests & ~0x1fu))
+			if ((interests & 0x1fu) == 0 || (interests & ~0x3fu))
 				CHECK(rc == -EINVAL);
 			else if (interests & (MIO_AIO | MIO_LIO))
 				CHECK(rc == -EOPNOTSUPP);
@@ -289,15 +306,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(n >= 0 && (size_t)n <= cap);
 			CHECK(mio_events_len(ev) == (size_t)n);
 			CHECK(mio_events_get(ev, (size_t)n) == NULL);
-			for (int i = 0; i < n; i++) {
-				mio_token t = mio_event_token(mio_events_get(ev, (size_t)i));
-				if (t == 10 || t == 11) {
-					CHECK(w[t - 10] != NULL);
-					continue;
-				}
-				CHECK(t >= 100 && t < 100 + N_CHAN * 2);
-				CHECK(ever_registered[t - 100]);
-			}
+			for (int i = 0; i < n; i++)
+				check_token(mio_event_token(mio_events_get(ev, (size_t)i)), w,
+					    ever_registered);
 			break;
 		}
 
@@ -406,6 +417,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mio_waker_free(w[end]);
 			w[end] = NULL;
 			break;
+
+		case 15: { /* the one-call wait, zero timeout, n of 0..16 */
+			struct timespec zero = { 0, 0 };
+			static mio_raw_event out[17];
+			size_t want = byte(&in) % 17;
+			memset(out, 0xee, sizeof(out));
+			bool null_out = want == 16 && (byte(&in) & 1);
+			int n = mio_poll_wait_raw(p, null_out ? NULL : out, want, &zero);
+			if (want == 0 || null_out) {
+				CHECK(n == -EINVAL);
+				break;
+			}
+			CHECK(n >= 0 && (size_t)n <= want);
+			const unsigned char *tail = (const unsigned char *)&out[n];
+			for (size_t b = 0; b < sizeof(out) - (size_t)n * sizeof(out[0]); b++)
+				CHECK(tail[b] == 0xee);
+			for (int i = 0; i < n; i++) {
+				CHECK((out[i].flags & ~(MIO_RAW_IN | MIO_RAW_PRI | MIO_RAW_OUT | MIO_RAW_ERR |
+							MIO_RAW_HUP | MIO_RAW_RDHUP)) == 0);
+				CHECK((mio_raw_event_readiness(&out[i]) & ~0xffu) == 0);
+				check_token(mio_raw_event_token(&out[i]), w, ever_registered);
+			}
+			break;
+		}
 
 		case 14: /* a constructor with a bad argument: every out-pointer
 			  * it was given, poisoned here, must come back NULL

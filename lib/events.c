@@ -144,6 +144,29 @@ MIO_EXPORT size_t mio_events_copy(const mio_events *events, size_t first,
 	return n;
 }
 
+/*
+ * The exported copies of mio.h's two inline readers of mio_raw_event, for
+ * callers that cannot use an inline function (FFIs, dlopen).  The same
+ * answers, plus 0 for NULL.  The readiness is this file's (the inline one
+ * is a table made from the same definitions; check_events.c compares
+ * them over every flag combination).
+ */
+MIO_EXPORT mio_token mio_raw_event_token(const mio_raw_event *e)
+{
+	if (e == NULL)
+		return 0;
+#if defined(__x86_64__)
+	return (mio_token)(((uint64_t)e->token_hi << 32) | e->token_lo);
+#else
+	return (mio_token)e->token;
+#endif
+}
+
+MIO_EXPORT unsigned mio_raw_event_readiness(const mio_raw_event *e)
+{
+	return e ? readiness_of(e->flags) : 0;
+}
+
 MIO_EXPORT mio_token mio_event_token(const mio_event *e)
 {
 	return e ? mio__raw_token((const mio__raw_event *)e) : 0;

@@ -30,6 +30,8 @@
 struct mio__timespec64;
 int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
 			 const struct mio__timespec64 *timeout);
+int mio_poll_wait_raw_time64(mio_poll *poll, mio_raw_event *out, size_t n,
+			     const struct mio__timespec64 *timeout);
 #endif
 
 /* Only symbols marked MIO_EXPORT leave the library (-fvisibility=hidden),
@@ -48,6 +50,8 @@ int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
 	} while (0)
 
 #define MIO__INTEREST_ALL (MIO_READABLE | MIO_WRITABLE | MIO_AIO | MIO_LIO | MIO_PRIORITY)
+/* What mio_registry_register accepts: the interests and the mode bit. */
+#define MIO__INTEREST_BITS (MIO__INTEREST_ALL | MIO_LEVEL)
 
 /* ------------------------------------------------------------------ */
 /* Events: the buffer the backend writes into                          */
@@ -72,6 +76,22 @@ typedef struct epoll_event mio__raw_event;
 #define MIO__EV_RDHUP EPOLLRDHUP
 #define mio__raw_flags(e) ((e)->events)
 #define mio__raw_token(e) ((mio_token)(e)->data.u64)
+/* The public record of mio_poll_wait_raw is this one, bit for bit: the
+ * kernel fills the caller's array with no copy.  mio.h spells the layout
+ * out without <sys/epoll.h> (12 bytes on x86-64, where glibc packs it,
+ * __EPOLL_PACKED); these make sure it stays the kernel's. */
+#if defined(__x86_64__)
+#define MIO__RAW_TOKEN_OFF offsetof(mio_raw_event, token_lo)
+#else
+#define MIO__RAW_TOKEN_OFF offsetof(mio_raw_event, token)
+#endif
+_Static_assert(sizeof(mio_raw_event) == sizeof(struct epoll_event) &&
+	       offsetof(mio_raw_event, flags) == offsetof(struct epoll_event, events) &&
+	       MIO__RAW_TOKEN_OFF == offsetof(struct epoll_event, data),
+	       "mio_raw_event is not struct epoll_event");
+_Static_assert(EPOLLIN == MIO_RAW_IN && EPOLLPRI == MIO_RAW_PRI && EPOLLOUT == MIO_RAW_OUT &&
+	       EPOLLERR == MIO_RAW_ERR && EPOLLHUP == MIO_RAW_HUP && EPOLLRDHUP == MIO_RAW_RDHUP,
+	       "epoll's flag values are not the MIO_RAW_* ones");
 /* The most records one wait asks for: epoll_wait(2) fails with EINVAL
  * above INT_MAX / sizeof(struct epoll_event) (fs/eventpoll.c,
  * EP_MAX_EVENTS: 178956970 on x86-64, where the struct is packed into 12
@@ -99,6 +119,19 @@ typedef struct mio__raw_event {
 #define MIO__WAIT_MAX ((size_t)INT_MAX)
 #endif
 
+/* Writes one public record (the poll(2) backend; epoll's kernel writes
+ * them itself), in the layout mio.h gives it on this target. */
+static inline void mio__raw_set(mio_raw_event *e, uint32_t flags, mio_token token)
+{
+	e->flags = flags;
+#if defined(__x86_64__)
+	e->token_lo = (uint32_t)(uint64_t)token;
+	e->token_hi = (uint32_t)((uint64_t)token >> 32);
+#else
+	e->token = (uint64_t)token;
+#endif
+}
+
 struct mio_events {
 	size_t         len;       /* records stored by the last wait */
 	size_t         capacity;  /* as asked for in mio_events_new */
@@ -112,8 +145,17 @@ struct mio_events {
 
 typedef struct mio__selector mio__selector;
 
-/* A new selector, or another handle on the same one (Registry::try_clone). */
+/* A new selector, or another handle on the same one (Registry::try_clone).
+ * On epoll a poll's own selector lives in the mio_poll (struct mio_poll
+ * below): mio__sys_init/fini make and unmake it in place; clones are
+ * allocated and freed by mio__sys_clone/free.  Elsewhere mio__sys_new
+ * allocates every selector. */
+#ifdef MIO_BACKEND_EPOLL
+int  mio__sys_init(mio__selector *sel);
+void mio__sys_fini(mio__selector *sel);
+#else
 int  mio__sys_new(mio__selector **out);
+#endif
 int  mio__sys_clone(mio__selector *sel, mio__selector **out);
 void mio__sys_free(mio__selector *sel);
 /* The read end of a waker: readable events with token; the waker never
@@ -132,6 +174,8 @@ int  mio__sys_reregister(mio__selector *sel, int fd, mio_token token, mio_intere
 int  mio__sys_deregister(mio__selector *sel, int fd);
 /* Fill events->buf, set events->len, return it; timeout_ms as poll(2). */
 int  mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms);
+/* Fill out[0..max) with public records, return how many (max >= 1). */
+int  mio__sys_wait_raw(mio__selector *sel, mio_raw_event *out, int max, int timeout_ms);
 #endif
 
 /*
@@ -174,9 +218,25 @@ struct mio_registry {
 	bool           is_clone;  /* mio_registry_free frees clones only */
 };
 
+/*
+ * On epoll the poll's selector is its first member, so that a wait reaches
+ * the guard and the epoll fd at the poll's own address with no load (one
+ * instruction per wait; registry.sel points to it).  The poll(2) backend
+ * shares a selector between a poll and its clones, so there it stays a
+ * separate allocation, owned through registry.sel.
+ */
 struct mio_poll {
-	struct mio_registry registry;  /* owns registry.sel */
+#ifdef MIO_BACKEND_EPOLL
+	mio__selector       sel;
+#endif
+	struct mio_registry registry;
 };
+
+#ifdef MIO_BACKEND_EPOLL
+#define mio__poll_sel(poll) (&(poll)->sel)
+#else
+#define mio__poll_sel(poll) ((poll)->registry.sel)
+#endif
 
 /* Timeout to poll(2)/epoll_wait(2) milliseconds: -1 for NULL, rounded
  * up, clamped to INT_MAX; -EINVAL for a negative or unnormalised one. */

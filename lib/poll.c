@@ -19,7 +19,12 @@ MIO_EXPORT int mio_poll_new(mio_poll **out)
 	mio_poll *poll = malloc(sizeof(*poll));
 	if (poll == NULL)
 		return -ENOMEM;
+#ifdef MIO_BACKEND_EPOLL
+	int r = mio__sys_init(&poll->sel);
+	poll->registry.sel = &poll->sel;
+#else
 	int r = mio__sys_new(&poll->registry.sel);
+#endif
 	if (r < 0) {
 		free(poll);
 		return r;
@@ -33,7 +38,11 @@ MIO_EXPORT void mio_poll_free(mio_poll *poll)
 {
 	if (poll == NULL)
 		return;
+#ifdef MIO_BACKEND_EPOLL
+	mio__sys_fini(&poll->sel);
+#else
 	mio__sys_free(poll->registry.sel);
+#endif
 	free(poll);
 }
 
@@ -59,7 +68,7 @@ static __attribute__((noinline)) int wait_with_timeout(mio_poll *poll, mio_event
 		events->len = 0;
 		return ms;
 	}
-	return mio__sys_wait(poll->registry.sel, events, ms);
+	return mio__sys_wait(mio__poll_sel(poll), events, ms);
 }
 
 /* The hot path: two tests, then the backend, which writes straight into
@@ -70,7 +79,50 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout != NULL)
 		return wait_with_timeout(poll, events, timeout);
-	return mio__sys_wait(poll->registry.sel, events, -1);
+	return mio__sys_wait(mio__poll_sel(poll), events, -1);
+}
+
+/* mio_poll_wait_raw's less common cases, out of its frame. */
+static __attribute__((noinline)) int wait_raw_timeout(mio__selector *sel, mio_raw_event *out,
+						      int n, const struct timespec *timeout)
+{
+	int ms = mio__timeout_ms(timeout);
+	if (mio__unlikely(ms < 0))
+		return ms;
+	return mio__sys_wait_raw(sel, out, n, ms);
+}
+
+/* More records than one wait may ask for: a wait stores at most that. */
+static __attribute__((noinline, cold)) int wait_raw_big(mio_poll *poll, mio_raw_event *out,
+							const struct timespec *timeout)
+{
+	if (timeout != NULL)
+		return wait_raw_timeout(mio__poll_sel(poll), out, (int)MIO__WAIT_MAX, timeout);
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, (int)MIO__WAIT_MAX, -1);
+}
+
+/*
+ * One call per wait, into the caller's records.  What the contract needs
+ * checked on every call is checked here, each a test and a branch not
+ * taken: poll and out not NULL, n small enough to pass as an int.  n == 0
+ * is left to the backend (epoll_wait(2) refuses it with EINVAL before it
+ * blocks; the poll(2) backend checks it), and a timeout is converted out
+ * of line.  What is left is the one-waiter guard and the system call.
+ */
+MIO_EXPORT int mio_poll_wait_raw(mio_poll *poll, mio_raw_event *out, size_t n,
+				 const struct timespec *timeout)
+{
+	/* Three tests written apart: joined with ||, gcc 12 computes them
+	 * branch-free into one flag (six instructions instead of four). */
+	if (mio__unlikely(poll == NULL))
+		return -EINVAL;
+	if (mio__unlikely(out == NULL))
+		return -EINVAL;
+	if (mio__unlikely(n > MIO__WAIT_MAX))
+		return wait_raw_big(poll, out, timeout);
+	if (timeout != NULL)
+		return wait_raw_timeout(mio__poll_sel(poll), out, (int)n, timeout);
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, (int)n, -1);
 }
 #else
 /*
@@ -115,7 +167,7 @@ static int wait_ms(mio_poll *poll, mio_events *events, int ms)
 		events->len = 0;
 		return ms;
 	}
-	return mio__sys_wait(poll->registry.sel, events, ms);
+	return mio__sys_wait(mio__poll_sel(poll), events, ms);
 }
 
 MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
@@ -123,7 +175,7 @@ MIO_EXPORT int mio_poll_wait(mio_poll *poll, mio_events *events,
 {
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout == NULL)
-		return mio__sys_wait(poll->registry.sel, events, -1);
+		return mio__sys_wait(mio__poll_sel(poll), events, -1);
 	const struct mio__timespec32 *t = (const struct mio__timespec32 *)(const void *)timeout;
 	return wait_ms(poll, events, timeout_parts_ms(t->tv_sec, t->tv_nsec));
 }
@@ -133,19 +185,44 @@ MIO_EXPORT int mio_poll_wait_time64(mio_poll *poll, mio_events *events,
 {
 	mio__check(poll != NULL && events != NULL, -EINVAL);
 	if (timeout == NULL)
-		return mio__sys_wait(poll->registry.sel, events, -1);
+		return mio__sys_wait(mio__poll_sel(poll), events, -1);
 	return wait_ms(poll, events, timeout_parts_ms(timeout->tv_sec, timeout->tv_nsec));
+}
+
+/* mio_poll_wait_raw for both layouts: ms is the converted timeout. */
+static int wait_raw_ms(mio_poll *poll, mio_raw_event *out, size_t n, int ms)
+{
+	mio__check(poll != NULL && out != NULL, -EINVAL);
+	if (mio__unlikely(ms < -1))
+		return ms;
+	int max = n > MIO__WAIT_MAX ? (int)MIO__WAIT_MAX : (int)n;
+	return mio__sys_wait_raw(mio__poll_sel(poll), out, max, ms);
+}
+
+MIO_EXPORT int mio_poll_wait_raw(mio_poll *poll, mio_raw_event *out, size_t n,
+				 const struct timespec *timeout)
+{
+	const struct mio__timespec32 *t = (const struct mio__timespec32 *)(const void *)timeout;
+	return wait_raw_ms(poll, out, n, t == NULL ? -1 : timeout_parts_ms(t->tv_sec, t->tv_nsec));
+}
+
+MIO_EXPORT int mio_poll_wait_raw_time64(mio_poll *poll, mio_raw_event *out, size_t n,
+					const struct mio__timespec64 *timeout)
+{
+	return wait_raw_ms(poll, out, n, timeout == NULL ? -1 :
+			   timeout_parts_ms(timeout->tv_sec, timeout->tv_nsec));
 }
 #endif
 
 /* The checks register and reregister share: a registry, an fd, and
- * interests that are non-zero with known bits only (AIO and LIO exist
- * only on kqueue). */
+ * interests with known bits only and at least one readiness (MIO_LEVEL
+ * alone asks for nothing; AIO and LIO exist only on kqueue). */
 static int check_request(const mio_registry *r, int fd, mio_interest interests)
 {
 	mio__check(r != NULL, -EINVAL);
 	mio__check(fd >= 0, -EBADF);
-	mio__check(interests != 0 && (interests & ~MIO__INTEREST_ALL) == 0, -EINVAL);
+	mio__check((interests & MIO__INTEREST_ALL) != 0 && (interests & ~MIO__INTEREST_BITS) == 0,
+		   -EINVAL);
 	mio__check((interests & (MIO_AIO | MIO_LIO)) == 0, -EOPNOTSUPP);
 	return 0;
 }

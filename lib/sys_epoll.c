@@ -25,12 +25,17 @@
  *     poll(2) backend cannot let them (its pollfd array is written by the
  *     sleeping poll(2)), and Rust mio's Poll::poll takes &mut self.  So
  *     that both backends behave alike, a second concurrent waiter gets
- *     -EBUSY at once (`waiting`, one atomic exchange and one store per
- *     wait).  A fork() while a thread waits would leave the flag set in
+ *     -EBUSY at once (`waiting`: one `lock bts` with its branch, and one
+ *     store, per wait; sys_epoll.h).  A fork() while a thread waits would leave the flag set in
  *     the child, where that thread does not exist: a pthread_atfork child
- *     handler clears it on every selector mio__sys_new made.  Nothing
+ *     handler clears it on every selector mio__sys_init made.  Nothing
  *     else needs care across fork: the child's epoll fd is the parent's
  *     instance (mio_poll(3) says what that means for a child).
+ *  7. MIO_LEVEL (1.2) registers without EPOLLET: epoll then puts the fd
+ *     back on its ready list after each epoll_wait that reported it, so
+ *     it comes at every wait while ready, hangups and errors included
+ *     (ep_send_events, fs/eventpoll.c).  That is the whole feature here;
+ *     the poll(2) backend gets the same by not disarming the entry.
  *
  * The token rides in epoll_event.data.u64, so registering needs no table
  * and epoll_wait writes the caller's mio_events buffer directly.  The
@@ -47,7 +52,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-/* The selectors a poll waits on (mio__sys_new's, not clones), for the
+/* The selectors a poll waits on (mio__sys_init's, not clones), for the
  * fork handler (trap 6). */
 static pthread_mutex_t  sels_lock = PTHREAD_MUTEX_INITIALIZER;
 static mio__selector   *sels;
@@ -67,12 +72,12 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	for (mio__selector *sel = sels; sel != NULL; sel = sel->next)
-		atomic_store_explicit(&sel->waiting, false, memory_order_relaxed);
+		atomic_store_explicit(&sel->waiting, 0u, memory_order_relaxed);
 	pthread_mutex_unlock(&sels_lock);
 }
 
 /* At load, so that no poll can exist without the handlers; retried by
- * mio__sys_new in the unlikely case that this one failed. */
+ * mio__sys_init in the unlikely case that this one failed. */
 static int atfork_register(void)
 {
 	if (atfork_done)
@@ -91,32 +96,25 @@ __attribute__((constructor)) static void atfork_init(void)
 	pthread_mutex_unlock(&sels_lock);
 }
 
-static int selector_wrap(int epfd, mio__selector **out)
+static void selector_init(mio__selector *sel, int epfd)
 {
-	mio__selector *sel = malloc(sizeof(*sel));
-	if (sel == NULL) {
-		mio__close(epfd);
-		return -ENOMEM;
-	}
+	atomic_init(&sel->waiting, 0u);
 	sel->epfd = epfd;
-	atomic_init(&sel->waiting, false);
+	sel->filling = NULL;
 	sel->listed = false;
 	sel->prev = sel->next = NULL;
-	*out = sel;
-	return 0;
 }
 
-int mio__sys_new(mio__selector **out)
+/* A poll's own selector, in the mio_poll itself (mio-private.h says why);
+ * listed for the fork handler. */
+int mio__sys_init(mio__selector *sel)
 {
 	int epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (epfd < 0)
 		return -errno;
-	mio__selector *sel;
-	int rc = selector_wrap(epfd, &sel);
-	if (rc < 0)
-		return rc;
+	selector_init(sel, epfd);
 	pthread_mutex_lock(&sels_lock);
-	rc = atfork_register();
+	int rc = atfork_register();
 	if (rc == 0) {
 		sel->listed = true;
 		sel->next = sels;
@@ -126,25 +124,13 @@ int mio__sys_new(mio__selector **out)
 	}
 	pthread_mutex_unlock(&sels_lock);
 	if (rc < 0) {
-		mio__close(sel->epfd);
-		free(sel);
+		mio__close(epfd);
 		return rc;
 	}
-	*out = sel;
 	return 0;
 }
 
-/* Like mio: a clone is a dup of the epoll fd, which refers to the same
- * epoll instance and so outlives the Poll it was cloned from safely. */
-int mio__sys_clone(mio__selector *sel, mio__selector **out)
-{
-	int epfd = fcntl(sel->epfd, F_DUPFD_CLOEXEC, 3);
-	if (epfd < 0)
-		return -errno;
-	return selector_wrap(epfd, out);
-}
-
-void mio__sys_free(mio__selector *sel)
+void mio__sys_fini(mio__selector *sel)
 {
 	if (sel->listed) {
 		pthread_mutex_lock(&sels_lock);
@@ -157,6 +143,29 @@ void mio__sys_free(mio__selector *sel)
 		pthread_mutex_unlock(&sels_lock);
 	}
 	mio__close(sel->epfd);
+}
+
+/* Like mio: a clone is a dup of the epoll fd, which refers to the same
+ * epoll instance and so outlives the Poll it was cloned from safely.  It
+ * is allocated on its own, and never waited on (not listed). */
+int mio__sys_clone(mio__selector *sel, mio__selector **out)
+{
+	int epfd = fcntl(sel->epfd, F_DUPFD_CLOEXEC, 3);
+	if (epfd < 0)
+		return -errno;
+	mio__selector *clone = malloc(sizeof(*clone));
+	if (clone == NULL) {
+		mio__close(epfd);
+		return -ENOMEM;
+	}
+	selector_init(clone, epfd);
+	*out = clone;
+	return 0;
+}
+
+void mio__sys_free(mio__selector *sel)
+{
+	mio__sys_fini(sel);
 	free(sel);
 }
 

@@ -65,6 +65,11 @@
  *     (EMFILE), waits on that selector in the child fail with the error
  *     rather than risk a wait nobody can interrupt.  All selectors are on
  *     one list, under table_lock, for this.
+ *  9. MIO_LEVEL (1.2): the registration asked for poll(2)'s own
+ *     semantics.  Its entry is never disarmed (trap 1) nor parked on a
+ *     hangup or error (trap 2): poll(2) reports it at every wait while it
+ *     is ready, as epoll does without EPOLLET.  mio__source_drained finds
+ *     it armed and does nothing.  Only POLLNVAL still parks it (trap 5).
  *
  * Locks: `table_lock` (the fd table, and every selector's set of fds)
  * is always taken before a selector's `lock`, never after; the waiting
@@ -108,6 +113,7 @@ struct reg {
 	short          interest;  /* poll bits of the registered interests */
 	bool           used;
 	bool           waker;     /* drained here, never disarmed */
+	bool           level;     /* MIO_LEVEL: never disarmed (trap 9) */
 	bool           dead;      /* POLLNVAL seen: closed under us (trap 5) */
 	atomic_int     armed;     /* mirror of the live pollfd events, 0 if parked */
 	atomic_int     rearm;     /* bits given back by mio__source_drained */
@@ -299,13 +305,14 @@ static void entry_remove(mio__selector *sel, int fd)
 	}
 	sel->npfd--;
 	table_unlink(sel, fd);
-	r->used = r->dead = r->waker = false;
+	r->used = r->dead = r->waker = r->level = false;
 	r->next_sel = NULL;
 	atomic_store(&r->armed, 0);
 	atomic_store(&r->rearm, 0);
 }
 
-static int entry_add(mio__selector *sel, int fd, mio_token token, short interest, bool waker)
+static int entry_add(mio__selector *sel, int fd, mio_token token, short interest, bool waker,
+		     bool level)
 {
 	int rc = grow((void **)&table, sizeof(*table), &table_cap, (size_t)fd + 1);
 	if (rc < 0)
@@ -329,6 +336,7 @@ static int entry_add(mio__selector *sel, int fd, mio_token token, short interest
 	r->idx = sel->npfd;
 	r->used = true;
 	r->waker = waker;
+	r->level = level;
 	r->dead = false;
 	atomic_store(&r->armed, interest);
 	atomic_store(&r->rearm, 0);
@@ -438,14 +446,15 @@ int mio__sys_fd(const mio__selector *sel)
 /* Registration                                                        */
 /* ------------------------------------------------------------------ */
 
-static int add(mio__selector *sel, int fd, mio_token token, short interest, bool waker)
+static int add(mio__selector *sel, int fd, mio_token token, short interest, bool waker,
+	       bool level)
 {
 	/* epoll_ctl says EBADF for a closed fd; poll(2) would take it. */
 	if (!fd_is_open(fd))
 		return -EBADF;
 	pthread_mutex_lock(&table_lock);
 	sel_enter(sel);
-	int rc = entry_add(sel, fd, token, interest, waker);
+	int rc = entry_add(sel, fd, token, interest, waker, level);
 	sel_leave(sel);
 	pthread_mutex_unlock(&table_lock);
 	return rc;
@@ -453,7 +462,8 @@ static int add(mio__selector *sel, int fd, mio_token token, short interest, bool
 
 int mio__sys_register(mio__selector *sel, int fd, mio_token token, mio_interest interests)
 {
-	return add(sel, fd, token, interests_to_poll(interests), false);
+	return add(sel, fd, token, interests_to_poll(interests), false,
+		   (interests & MIO_LEVEL) != 0);
 }
 
 /* Also the re-arm of an fd whose I/O the library never sees (trap 1). */
@@ -471,6 +481,7 @@ int mio__sys_reregister(mio__selector *sel, int fd, mio_token token, mio_interes
 	} else {
 		r->token = token;
 		r->interest = interest;
+		r->level = (interests & MIO_LEVEL) != 0;
 		sel->pfd[r->idx] = (struct pollfd){ .fd = fd, .events = interest };
 		atomic_store(&r->armed, interest);
 		atomic_store(&r->rearm, 0);
@@ -502,7 +513,7 @@ int mio__sys_deregister(mio__selector *sel, int fd)
 
 int mio__sys_register_waker(mio__selector *sel, int fd, mio_token token)
 {
-	return add(sel, fd, token, POLLIN, true);
+	return add(sel, fd, token, POLLIN, true, false);
 }
 
 /* ------------------------------------------------------------------ */
@@ -562,11 +573,35 @@ static void apply_rearm(mio__selector *sel)
 	}
 }
 
-/* Store the reported entries, disarming each (traps 1, 2, 5). */
-static size_t collect(mio__selector *sel, mio_events *events, int nready)
+/* Where a wait stores its records: a mio_events buffer (the backend's own
+ * records) or the caller's array of public ones (mio_poll_wait_raw). */
+struct sink {
+	mio__raw_event *ev;
+	mio_raw_event  *raw;
+	size_t          max;
+};
+
+/* poll(2)'s revents to the MIO_RAW_* encoding of mio.h: the same values
+ * on Linux (and in POSIX for the first five), spelled out elsewhere. */
+static inline uint32_t raw_flags(short rev)
 {
-	size_t n = 0, max = (size_t)events->max;
-	for (unsigned i = 1; i < sel->npfd && nready > 0 && n < max; i++) {
+#if POLLIN == 0x1 && POLLPRI == 0x2 && POLLOUT == 0x4 && POLLERR == 0x8 && POLLHUP == 0x10 && \
+	(POLLRDHUP == 0x2000 || POLLRDHUP == 0)
+	return (uint32_t)(unsigned short)rev;
+#else
+	return ((rev & POLLIN) ? MIO_RAW_IN : 0) | ((rev & POLLPRI) ? MIO_RAW_PRI : 0) |
+	       ((rev & POLLOUT) ? MIO_RAW_OUT : 0) | ((rev & POLLERR) ? MIO_RAW_ERR : 0) |
+	       ((rev & POLLHUP) ? MIO_RAW_HUP : 0) |
+	       ((POLLRDHUP != 0 && (rev & POLLRDHUP)) ? MIO_RAW_RDHUP : 0);
+#endif
+}
+
+/* Store the reported entries, disarming each edge-triggered one (traps
+ * 1, 2, 5, 9). */
+static size_t collect(mio__selector *sel, const struct sink *out, int nready)
+{
+	size_t n = 0;
+	for (unsigned i = 1; i < sel->npfd && nready > 0 && n < out->max; i++) {
 		struct pollfd *p = &sel->pfd[i];
 		short rev = p->revents;
 		if (rev == 0)
@@ -588,14 +623,18 @@ static size_t collect(mio__selector *sel, mio_events *events, int nready)
 			 * the fd readable again for the next poll(2). */
 			struct mio__wakefd w = { .rfd = p->fd, .wfd = -1 };
 			mio__wakefd_drain(&w);
-		} else {
+		} else if (!r->level) {
 			p->events &= ~groups_of(flags);
 			if (flags & (POLLERR | POLLHUP))
 				p->fd = ~p->fd;
 			atomic_store(&r->armed, p->fd < 0 ? 0 : p->events);
 		}
-		events->buf[n].events = (uint32_t)(unsigned short)flags;
-		events->buf[n].token = r->token;
+		if (out->raw != NULL) {
+			mio__raw_set(&out->raw[n], raw_flags(flags), r->token);
+		} else {
+			out->ev[n].events = (uint32_t)(unsigned short)flags;
+			out->ev[n].token = r->token;
+		}
 		n++;
 	}
 	return n;
@@ -608,17 +647,21 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
+static int wait_into(mio__selector *sel, const struct sink *out, int timeout_ms)
 {
 	int64_t deadline = timeout_ms > 0 ? now_ns() + (int64_t)timeout_ms * 1000000 : 0;
 	int ms = timeout_ms, rc;
 
-	events->len = 0;
 	if (atomic_exchange(&sel->waiting, true))
 		return -EBUSY;  /* trap 7 */
 	if (mio__unlikely(sel->notify_err < 0)) {
 		atomic_store(&sel->waiting, false);
 		return sel->notify_err;  /* trap 8 */
+	}
+	if (mio__unlikely(out->max == 0)) {
+		/* As epoll_wait(2) says, after the same guard. */
+		atomic_store(&sel->waiting, false);
+		return -EINVAL;
 	}
 	pthread_mutex_lock(&sel->lock);
 	for (;;) {
@@ -650,9 +693,9 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 			mio__wakefd_drain(&sel->notify);
 			nready--;
 		}
-		events->len = collect(sel, events, nready);
-		if (events->len > 0) {
-			rc = (int)events->len;
+		size_t n = collect(sel, out, nready);
+		if (n > 0) {
+			rc = (int)n;
 			break;
 		}
 		/* Only woken to let a change in, or only parked entries
@@ -671,4 +714,20 @@ int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
 	pthread_mutex_unlock(&sel->lock);
 	atomic_store(&sel->waiting, false);
 	return rc;
+}
+
+int mio__sys_wait(mio__selector *sel, mio_events *events, int timeout_ms)
+{
+	struct sink out = { .ev = events->buf, .raw = NULL, .max = (size_t)events->max };
+	events->len = 0;
+	int rc = wait_into(sel, &out, timeout_ms);
+	if (rc > 0)
+		events->len = (size_t)rc;
+	return rc;
+}
+
+int mio__sys_wait_raw(mio__selector *sel, mio_raw_event *out, int max, int timeout_ms)
+{
+	struct sink sink = { .ev = NULL, .raw = out, .max = max > 0 ? (size_t)max : 0 };
+	return wait_into(sel, &sink, timeout_ms);
 }

@@ -289,6 +289,15 @@ def mio_events_3_2(prog):
     expect_output("mio_events.3 (copy)", prog, "token 42 readable")
 
 
+def mio_events_3_3(prog):
+    """mio_poll_wait_raw: a wake and a pipe byte, read inline."""
+    code, out, err = run(prog)
+    ok = code == 0 and "token 42 readable" in out and "token 7 readable" in out
+    check(ok, "mio_events.3 (raw): both events, token and readiness read inline")
+    if not ok:
+        print("exit %s\nstdout: %s\nstderr: %s" % (code, out[-500:], err[-500:]))
+
+
 def mio_pipe_3_1(prog):
     code, out, err = run(prog)
     check(code == 0 and out.strip() == "11", "mio_pipe.3: the child counted 11 bytes (%r)" % out)
@@ -547,6 +556,11 @@ def mio_unix_listener_3_1(prog):
     greeter("mio_unix_listener.3", prog, connect, path)
     check(srv.stop(), "mio_unix_listener.3: still running at the end")
     shutil.rmtree(os.path.dirname(path), ignore_errors=True)
+
+
+def mio_registry_3_2(prog):
+    """MIO_LEVEL: four bytes per wait, reported again with no re-arm."""
+    expect_output("mio_registry.3 (level)", prog, "read 16 bytes in 4 waits")
 
 
 def mio_unix_stream_3_1(prog):

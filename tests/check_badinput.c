@@ -70,6 +70,7 @@ struct fx {
 	bool on;
 	uint32_t ttl;
 	struct timespec tspec;
+	mio_raw_event raw[4];    /* mio_poll_wait_raw's array (1.2) */
 	struct in_addr in4;
 	struct in6_addr in6;
 };
@@ -194,6 +195,21 @@ static mio_udp_msg *udp_msgs(struct fx *f)
 	X(poll_wait_nsec_1e9, mio_poll_wait(f->p, f->ev, TS(0, 1000000000L)), EINVAL)             \
 	X(poll_wait_nsec_huge, mio_poll_wait(f->p, f->ev, TS(1, LONG_MAX)), EINVAL)               \
 	X(poll_wait_both_negative, mio_poll_wait(f->p, f->ev, TS(-5, -5)), EINVAL)                \
+	/* ---- the one-call wait (1.2); NULL timeouts too: refused at once, not blocked ---- */ \
+	X(poll_wait_raw_null_poll, mio_poll_wait_raw(NULL, f->raw, 4, TS(0, 0)), EINVAL)          \
+	X(poll_wait_raw_null_poll_forever, mio_poll_wait_raw(NULL, f->raw, 4, NULL), EINVAL)      \
+	X(poll_wait_raw_null_out, mio_poll_wait_raw(f->p, NULL, 4, TS(0, 0)), EINVAL)             \
+	X(poll_wait_raw_null_out_forever, mio_poll_wait_raw(f->p, NULL, 4, NULL), EINVAL)         \
+	X(poll_wait_raw_null_out_huge_n, mio_poll_wait_raw(f->p, NULL, SIZE_MAX, NULL), EINVAL)   \
+	X(poll_wait_raw_n_0, mio_poll_wait_raw(f->p, f->raw, 0, TS(0, 0)), EINVAL)                \
+	X(poll_wait_raw_n_0_forever, mio_poll_wait_raw(f->p, f->raw, 0, NULL), EINVAL)            \
+	X(poll_wait_raw_null_everything, mio_poll_wait_raw(NULL, NULL, 0, NULL), EINVAL)          \
+	X(poll_wait_raw_negative_sec, mio_poll_wait_raw(f->p, f->raw, 4, TS(-1, 0)), EINVAL)      \
+	X(poll_wait_raw_negative_nsec, mio_poll_wait_raw(f->p, f->raw, 4, TS(0, -1)), EINVAL)     \
+	X(poll_wait_raw_nsec_1e9, mio_poll_wait_raw(f->p, f->raw, 4, TS(0, 1000000000L)), EINVAL) \
+	X(poll_wait_raw_nsec_huge, mio_poll_wait_raw(f->p, f->raw, 4, TS(1, LONG_MAX)), EINVAL)   \
+	X(poll_wait_raw_huge_n_bad_timeout,                                                       \
+	  mio_poll_wait_raw(f->p, f->raw, SIZE_MAX, TS(-1, 0)), EINVAL)                          \
 	/* ---- registry ---- */                                                                  \
 	X(register_null, mio_registry_register(NULL, f->regular_fd, 1, MIO_READABLE), EINVAL)     \
 	X(register_fd_minus1, mio_registry_register(f->reg, -1, 1, MIO_READABLE), EBADF)          \
@@ -201,7 +217,15 @@ static mio_udp_msg *udp_msgs(struct fx *f)
 	X(register_fd_closed, mio_registry_register(f->reg, f->closed_fd, 1, MIO_READABLE), EBADF) \
 	X(register_fd_int_max, mio_registry_register(f->reg, INT_MAX, 1, MIO_READABLE), EBADF)    \
 	X(register_interest_0, mio_registry_register(f->reg, f->regular_fd, 1, 0), EINVAL)        \
-	X(register_interest_unknown, mio_registry_register(f->reg, f->regular_fd, 1, 0x20), EINVAL) \
+	X(register_interest_unknown, mio_registry_register(f->reg, f->regular_fd, 1, 0x40), EINVAL) \
+	X(register_interest_level_alone,                                                          \
+	  mio_registry_register(f->reg, f->regular_fd, 1, MIO_LEVEL), EINVAL)                     \
+	X(register_interest_level_unknown,                                                        \
+	  mio_registry_register(f->reg, f->regular_fd, 1, MIO_READABLE | MIO_LEVEL | 0x80), EINVAL) \
+	X(register_interest_level_aio,                                                            \
+	  mio_registry_register(f->reg, f->regular_fd, 1, MIO_LEVEL | MIO_AIO), EOPNOTSUPP)       \
+	X(register_level_fd_closed,                                                               \
+	  mio_registry_register(f->reg, f->closed_fd, 1, MIO_READABLE | MIO_LEVEL), EBADF)        \
 	X(register_interest_all_bits, mio_registry_register(f->reg, f->regular_fd, 1, ~0u), EINVAL) \
 	X(register_interest_aio, mio_registry_register(f->reg, f->regular_fd, 1, MIO_AIO), EOPNOTSUPP) \
 	X(register_interest_lio, mio_registry_register(f->reg, f->regular_fd, 1, MIO_LIO), EOPNOTSUPP) \
@@ -216,6 +240,10 @@ static mio_udp_msg *udp_msgs(struct fx *f)
 	X(reregister_interest_unknown,                                                            \
 	  mio_registry_reregister(f->reg, f->regular_fd, 1, 0x100), EINVAL)                       \
 	X(reregister_interest_lio, mio_registry_reregister(f->reg, f->regular_fd, 1, MIO_LIO), EOPNOTSUPP) \
+	X(reregister_interest_level_alone,                                                        \
+	  mio_registry_reregister(f->reg, f->regular_fd, 1, MIO_LEVEL), EINVAL)                   \
+	X(reregister_level_not_registered,                                                        \
+	  mio_registry_reregister(f->reg, f->regular_fd, 1, MIO_READABLE | MIO_LEVEL), ENOENT)    \
 	X(deregister_null, mio_registry_deregister(NULL, f->regular_fd), EINVAL)                  \
 	X(deregister_fd_minus1, mio_registry_deregister(f->reg, -1), EBADF)                       \
 	X(deregister_fd_closed, mio_registry_deregister(f->reg, f->closed_fd), EBADF)             \

@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include "../lib/mio-private.h"
 
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -159,6 +160,42 @@ START_TEST(test_event_readiness_matches_predicates)
 	ck_assert_uint_eq(MIO_EVENT_PRIORITY, MIO_PRIORITY);
 	ck_assert_uint_eq(MIO_EVENT_AIO, MIO_AIO);
 	ck_assert_uint_eq(MIO_EVENT_LIO, MIO_LIO);
+	mio_events_free(e);
+}
+END_TEST
+
+/* mio_raw_event_readiness, the exported copy (found with dlsym: mio.h
+ * gives this file the inline one), == mio_event_readiness for every value
+ * of the low 16 flag bits and with high bits, as above.  check_raw.c
+ * holds the inline copy to the same definitions on the six flags a
+ * record can carry (it reads no other bit). */
+START_TEST(test_event_raw_readiness_matches_library)
+{
+	unsigned (*readiness)(const mio_raw_event *) =
+		(unsigned (*)(const mio_raw_event *))dlsym(RTLD_DEFAULT, "mio_raw_event_readiness");
+	mio_token (*token)(const mio_raw_event *) =
+		(mio_token (*)(const mio_raw_event *))dlsym(RTLD_DEFAULT, "mio_raw_event_token");
+	if (readiness == NULL || token == NULL)
+		return;  /* a static libmio: check_raw.c says so */
+	const uint32_t high[] = { 0, 1u << 16, 1u << 31, 0xffff0000u };
+	mio_events *e;
+	ck_assert_ok(mio_events_new(1, &e));
+	for (size_t h = 0; h < sizeof(high) / sizeof(high[0]); h++) {
+		for (uint32_t low = 0; low <= 0xffffu; low++) {
+			uint32_t f = high[h] | low;
+			mio_raw_event rec;
+			mio__raw_set(&rec, f, (mio_token)f * 3);
+			unsigned got = readiness(&rec);
+			const mio_event *ev = raw(e, f, (mio_token)f * 3);
+			unsigned want = mio_event_readiness(ev);
+			if (got != want)
+				ck_abort_msg("flags %#x: raw readiness %#x, mio_event_readiness %#x",
+					     f, got, want);
+			ck_assert_uint_eq(token(&rec), mio_event_token(ev));
+		}
+	}
+	ck_assert_uint_eq(readiness(NULL), 0);
+	ck_assert_uint_eq(token(NULL), 0);
 	mio_events_free(e);
 }
 END_TEST
@@ -342,6 +379,7 @@ MIO_SUITE(events)
 	tc = mio_tcase("event");
 	tcase_add_test(tc, test_event_flag_mapping_matches_mio);
 	tcase_add_test(tc, test_event_readiness_matches_predicates);
+	tcase_add_test(tc, test_event_raw_readiness_matches_library);
 	tcase_add_test(tc, test_event_info_layout);
 	suite_add_tcase(s, tc);
 	tc = mio_tcase("copy");

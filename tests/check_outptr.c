@@ -344,12 +344,63 @@ START_TEST(test_outptr_every_constructor)
 }
 END_TEST
 
+/*
+ * The same rule for the one out-parameter that is an array (1.2): a
+ * mio_poll_wait_raw that fails writes nothing into the caller's records,
+ * whatever made it fail, and a successful one writes only the records it
+ * returns.  (mio_poll_wait empties its mio_events on failure instead:
+ * mio_poll(3).)
+ */
+START_TEST(test_outptr_wait_raw_failure_writes_nothing)
+{
+	mio_poll *p;
+	mio_waker *w;
+	mio_raw_event out[4];
+	unsigned char poison[sizeof(out)];
+	memset(poison, 0x5a, sizeof(poison));
+	ck_assert_ok(mio_poll_new(&p));
+	ck_assert_ok(mio_waker_new(mio_poll_registry(p), 1, &w));
+	ck_assert_ok(mio_waker_wake(w));  /* an event is pending throughout */
+	const struct {
+		const char *what;
+		size_t n;
+		struct timespec t;
+	} bad[] = {
+		{ "n 0", 0, { 0, 0 } },
+		{ "negative seconds", 4, { -1, 0 } },
+		{ "negative nanoseconds", 4, { 0, -1 } },
+		{ "nanoseconds 1e9", 4, { 0, 1000000000L } },
+		{ "huge n, bad timeout", SIZE_MAX, { -1, 0 } },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memcpy(out, poison, sizeof(out));
+		ck_assert_errno(mio_poll_wait_raw(p, out, bad[i].n, &bad[i].t), EINVAL);
+		ck_assert_msg(memcmp(out, poison, sizeof(out)) == 0, "%s: records written", bad[i].what);
+	}
+	memcpy(out, poison, sizeof(out));
+	ck_assert_errno(mio_poll_wait_raw(NULL, out, 4, NULL), EINVAL);
+	ck_assert_msg(memcmp(out, poison, sizeof(out)) == 0, "NULL poll: records written");
+	/* The pending wake is still there, and fills one record only. */
+	memcpy(out, poison, sizeof(out));
+	int n;
+	do
+		n = mio_poll_wait_raw(p, out, 4, &(struct timespec){ 10, 0 });
+	while (n == -EINTR);
+	ck_assert_int_eq(n, 1);
+	ck_assert_uint_eq(mio_raw_event_token(&out[0]), 1);
+	ck_assert(memcmp(&out[1], poison, sizeof(out) - sizeof(out[0])) == 0);
+	mio_waker_free(w);
+	mio_poll_free(p);
+}
+END_TEST
+
 MIO_SUITE(outptr)
 {
 	Suite *s = suite_create("outptr");
 	TCase *tc = mio_tcase("table");
 	tcase_add_loop_test(tc, test_outptr_table, 0, N_ROWS);
 	tcase_add_test(tc, test_outptr_every_constructor);
+	tcase_add_test(tc, test_outptr_wait_raw_failure_writes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
