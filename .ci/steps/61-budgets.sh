@@ -11,6 +11,8 @@
 # Uses the default build of test-all ($BUILD, configured with the
 # bindings) when it is there, else configures its own.  Expected: about
 # 60 s (the bench programs, then 20 callgrind runs).
+# ci-after: check
+# ci-seconds: 120
 set -euo pipefail
 : "${SRCDIR:?}"
 start=$(date +%s)
