@@ -23,7 +23,7 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
 	exit 77
 fi
 exec timeout 300 "$PYTHON" - <<'EOF'
-import os, select, signal, socket, subprocess, sys, threading, time
+import os, re, select, signal, socket, subprocess, sys, threading, time
 
 failures = []
 procs = []
@@ -380,6 +380,15 @@ def test_demo():
     check(rc == 0, "demo: exits 0 by itself (got %s)" % rc)
     check("all bytes came back" in out, "demo: all bytes came back")
     check("timer says finish" in out, "demo: finished through the waker")
+    # Every token an event names is explained in the legend printed
+    # before the first poll (the waker's events once came unexplained).
+    head, _, rest = out.partition("poll #1:")
+    named = set(re.findall(r"^  event (\S+)", rest, re.M))
+    kinds = {re.sub(r"-\d+$", "-N", n) for n in named}
+    legend = set(re.findall(r"^  (\S+) ", head, re.M))
+    check(named and kinds <= legend,
+          "demo: the legend explains every token in its events (%s; explained: %s)"
+          % (" ".join(sorted(kinds)), " ".join(sorted(legend))))
     if rc != 0:
         print(out)
 
