@@ -11,6 +11,11 @@
 # computed by $CC from mio.h and by each FFI from the cdef; any
 # difference fails (struct in6_addr once had alignment 1 in the cdef,
 # 4 in glibc).
+#
+# Snippets: the LuaJIT and cffi blocks of README.md and mio(7) are run as
+# they are printed (doc-snippets.py), with pkg-config answering from a
+# mio.pc whose cdef is this build's: they find the file through
+# `pkg-config --variable=cdef mio`, as they do after an install.
 # SPDX-License-Identifier: MIT
 set -u
 : "${srcdir:=.}" "${top_builddir:=..}" "${VERSION:?}"
@@ -109,6 +114,21 @@ if [ -n "$py" ]; then
   compare_layout cffi cffi.log
 else
   echo "note: no python3 with cffi (apt-get install python3-cffi): cffi part skipped"
+fi
+only=
+command -v luajit >/dev/null 2>&1 && only=luajit-cdef
+[ -n "$py" ] && only=${only:+$only,}cffi-cdef
+if [ -n "$only" ] && [ -n "$py" ]; then
+  mkdir -p snippets-pc
+  printf 'cdef=%s/mio.cdef\nName: mio\nDescription: libmio build tree (check-cdef.sh)\nVersion: %s\n' \
+    "$(pwd)" "$VERSION" >snippets-pc/mio.pc
+  if PKG_CONFIG_PATH=$(pwd)/snippets-pc timeout 120 "$py" "$srcdir/doc-snippets.py" --only "$only" \
+      "$VERSION" "${top_srcdir:-$srcdir/..}/README.md" "${top_srcdir:-$srcdir/..}/man/mio.7"; then
+    echo "ok   the $only blocks of README.md and mio(7) run as printed"
+  else
+    echo "FAIL the $only blocks of README.md and mio(7)"
+    fail=$((fail + 1))
+  fi
 fi
 [ $fail -eq 0 ] || exit 1
 [ $ran -gt 0 ] || { echo "SKIP: neither luajit nor cffi"; exit 77; }
