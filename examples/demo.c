@@ -13,7 +13,13 @@
  *  - a client's first event is WRITABLE: that is its non-blocking
  *    connect completing, checked with mio_tcp_stream_take_error;
  *  - reads go on until -EAGAIN (readiness is edge-triggered);
- *  - the waker's event comes from another thread, through the same poll;
+ *  - the waker's event comes from another thread, through the same poll:
+ *    libmio has no timers, so a timer is a thread that sleeps and calls
+ *    mio_waker_wake (or a timerfd, or the wait's own timeout: mio(7),
+ *    TIME); the legend printed first says what each token is;
+ *  - every TCP stream gets mio_tcp_stream_set_nodelay: a request/response
+ *    program that writes a reply in pieces otherwise waits 40 ms for the
+ *    peer's delayed ACK (Nagle's algorithm; mio(7), EXAMPLES);
  *  - when the clients close, the server's side of each sees READ_CLOSED.
  *
  * SPDX-License-Identifier: MIT
@@ -163,6 +169,16 @@ int main(void)
 		fail("poll", rc);
 	mio_registry *r = mio_poll_registry(poll);
 	printf("libmio %s, backend %s\n", mio_version(), mio_backend());
+	printf("Each event names its token:\n"
+	       "  listener       the server's listening socket: readable = a client to accept\n"
+	       "  server-conn-N  the server's end of connection N: readable = bytes to echo\n"
+	       "  client-N       client N's socket: writable first = connected, then\n"
+	       "                 readable = the echo is back\n"
+	       "  waker          a mio_waker: a timer thread sleeps %d ms and calls\n"
+	       "                 mio_waker_wake, and the wake arrives through this same poll\n"
+	       "                 as a readable event (libmio has no timers of its own); on\n"
+	       "                 each one, every client sends its next message, and the\n"
+	       "                 last one says finish\n", TICK_MS);
 
 	struct sockaddr_storage addr;
 	socklen_t len;
@@ -183,6 +199,8 @@ int main(void)
 	for (int i = 0; i < N_CLIENTS; i++) {
 		if ((rc = mio_tcp_stream_connect((struct sockaddr *)&addr, len, &clients[i].s)) < 0)
 			fail("connect", rc);
+		/* Small request/response messages: no Nagle delay (mio(7)). */
+		mio_tcp_stream_set_nodelay(clients[i].s, true);
 		rc = mio_registry_register(r, mio_tcp_stream_fd(clients[i].s), CLIENT0 + i,
 					   MIO_READABLE | MIO_WRITABLE);
 		if (rc < 0)
@@ -221,6 +239,7 @@ int main(void)
 				while (n_conns < N_CLIENTS &&
 				       mio_tcp_listener_accept(l, &s, NULL, NULL) == 0) {
 					conns[n_conns].s = s;
+					mio_tcp_stream_set_nodelay(s, true);
 					rc = mio_registry_register(r, mio_tcp_stream_fd(s),
 								   SERVER0 + n_conns,
 								   MIO_READABLE | MIO_WRITABLE);
@@ -231,10 +250,11 @@ int main(void)
 				}
 			} else if (t == WAKER) {
 				if (atomic_load(&finish)) {
-					printf("  timer says finish\n");
+					printf("  timer says finish (its last wake)\n");
 					done = true;
 					continue;
 				}
+				printf("  the timer thread's tick: each client sends its next message\n");
 				for (int c = 0; c < N_CLIENTS; c++)
 					if (clients[c].connected && clients[c].sent_msgs < N_MSGS &&
 					    clients[c].echoed == clients[c].sent)

@@ -13,7 +13,8 @@
 #   size_t   -> uintptr_t  ssize_t -> intptr_t     (sizes checked equal)
 #   socklen_t-> uint32_t   time_t  -> int64_t or int32_t, as on the target
 #   struct timespec, sockaddr_storage, sockaddr_un, in_addr, in6_addr,
-#   iovec: laid out with those types, sizes and offsets from the target;
+#   iovec: laid out with those types, sizes, alignments and offsets from
+#   the target (check-cdef.sh compares all three with the compiler's);
 #   struct sockaddr is opaque (pass a sockaddr_storage, cast)
 #   #define MIO_X <integer>   -> enum { MIO_X = <integer> }
 #
@@ -56,6 +57,7 @@ P(iovec, sizeof(struct iovec))
 P(iov_len_off, offsetof(struct iovec, iov_len))
 P(in_addr, sizeof(struct in_addr))
 P(in6_addr, sizeof(struct in6_addr))
+P(in6_align, _Alignof(struct in6_addr))
 P(unsigned_int, sizeof(unsigned int))
 EOF
 # shellcheck disable=SC2086
@@ -89,6 +91,14 @@ pad_end=$((ts - nsec_off - long))
 ss=$(size ss)
 ss_align=$(size ss_align)
 case $ss_align in 8) ss_t=uint64_t ;; 4) ss_t=uint32_t ;; *) echo "$0: sockaddr_storage alignment $ss_align" >&2; exit 1 ;; esac
+# struct in6_addr is a union of 8-, 16- and 32-bit arrays in glibc and
+# musl: alignment 4, which 16 bytes alone would not have (an FFI would
+# then place it at the wrong offset inside another struct).
+in6_align=$(size in6_align)
+case $in6_align in
+4) in6_t=uint32_t ;; 2) in6_t=uint16_t ;; 1) in6_t= ;;
+*) echo "$0: struct in6_addr alignment $in6_align" >&2; exit 1 ;;
+esac
 sun_path=$(( $(size sun) - $(size sun_path_off) ))
 need "offsetof(struct sockaddr_un, sun_path)" "$(size sun_path_off)" 2
 
@@ -112,9 +122,14 @@ struct sockaddr;
 struct sockaddr_storage { $ss_t __ss_opaque[$((ss / ss_align))]; };
 struct sockaddr_un { uint16_t sun_family; char sun_path[$sun_path]; };
 struct in_addr { uint32_t s_addr; };
-struct in6_addr { uint8_t s6_addr[16]; };
-struct iovec { void *iov_base; uintptr_t iov_len; };
 EOF
+if [ -n "$in6_t" ]; then
+	printf 'struct in6_addr { union { uint8_t s6_addr[16]; %s __s6_align[%d]; }; };\n' \
+		"$in6_t" $((16 / in6_align))
+else
+	printf 'struct in6_addr { uint8_t s6_addr[16]; };\n'
+fi
+printf 'struct iovec { void *iov_base; uintptr_t iov_len; };\n'
 printf 'struct timespec { %s tv_sec;' "$time_t"
 [ $pad_mid -gt 0 ] && printf ' uint8_t __pad0[%d];' $pad_mid
 printf ' long tv_nsec;'

@@ -1,9 +1,12 @@
 -- test_cdef.lua - LuaJIT loads mio.cdef as it is and drives a poll with it.
---   LD_LIBRARY_PATH=<build>/lib/.libs luajit test_cdef.lua mio.cdef VERSION
+--   LD_LIBRARY_PATH=<build>/lib/.libs luajit test_cdef.lua mio.cdef VERSION [QUERY]
+-- QUERY (check-cdef.sh writes it): lines "tag member...", for which the
+-- size, alignment and member offsets LuaJIT computes are printed as
+-- "layout ..." lines, for check-cdef.sh to compare with the C compiler's.
 -- The library is opened by its soname, "libmio.so.1", as mio(7) says.
 -- SPDX-License-Identifier: MIT
 local ffi = require "ffi"
-local cdef_path, version = arg[1], arg[2]
+local cdef_path, version, query = arg[1], arg[2], arg[3]
 local f = assert(io.open(cdef_path))
 local text = f:read("*a")
 f:close()
@@ -69,6 +72,21 @@ check(mio.mio_addr_parse("[::1]:8080", ss, len) == 0 and
       ffi.string(out) == "[::1]:8080", "address parsed and formatted")
 check(mio.mio_addr_parse("nonsense", ss, len) == -22, "a bad address is -EINVAL")
 check(mio.mio_poll_wait(nil, events, nil) == -22, "NULL poll is -EINVAL")
+
+if query then
+	for line in io.lines(query) do
+		local words = {}
+		for w in line:gmatch("%S+") do words[#words + 1] = w end
+		if #words > 0 then
+			local t = "struct " .. words[1]
+			print(("layout size %s %d"):format(words[1], ffi.sizeof(t)))
+			print(("layout align %s %d"):format(words[1], ffi.alignof(t)))
+			for i = 2, #words do
+				print(("layout offset %s %s %d"):format(words[1], words[i], ffi.offsetof(t, words[i])))
+			end
+		end
+	end
+end
 
 mio.mio_unix_stream_free(a[0]); mio.mio_unix_stream_free(b[0])
 mio.mio_pipe_sender_free(tx[0]); mio.mio_pipe_receiver_free(rx[0])

@@ -1,6 +1,10 @@
 """test_cdef.py - Python cffi loads mio.cdef as it is and drives a poll.
 
-    LD_LIBRARY_PATH=<build>/lib/.libs python3 test_cdef.py mio.cdef VERSION
+    LD_LIBRARY_PATH=<build>/lib/.libs python3 test_cdef.py mio.cdef VERSION [QUERY]
+
+QUERY (check-cdef.sh writes it): lines "tag member...", for which the
+size, alignment and member offsets cffi computes are printed as
+"layout ..." lines, for check-cdef.sh to compare with the C compiler's.
 
 The library is opened by its soname, "libmio.so.1", as mio(7) says.
 SPDX-License-Identifier: MIT
@@ -12,6 +16,7 @@ import sys
 import cffi
 
 cdef_path, version = sys.argv[1], sys.argv[2]
+query = sys.argv[3] if len(sys.argv) > 3 else None
 text = open(cdef_path).read()
 ffi = cffi.FFI()
 ffi.cdef(text)
@@ -76,6 +81,17 @@ check(mio.mio_addr_parse(b"[::1]:8080", ss, ln) == 0 and
       ffi.string(out) == b"[::1]:8080", "address parsed and formatted")
 check(mio.mio_addr_parse(b"nonsense", ss, ln) == -errno.EINVAL, "a bad address is -EINVAL")
 check(mio.mio_poll_wait(ffi.NULL, events, ffi.NULL) == -errno.EINVAL, "NULL poll is -EINVAL")
+
+if query:
+    for line in open(query):
+        words = line.split()
+        if not words:
+            continue
+        t = "struct " + words[0]
+        print("layout size %s %d" % (words[0], ffi.sizeof(t)))
+        print("layout align %s %d" % (words[0], ffi.alignof(t)))
+        for m in words[1:]:
+            print("layout offset %s %s %d" % (words[0], m, ffi.offsetof(t, m)))
 
 mio.mio_unix_stream_free(a[0])
 mio.mio_unix_stream_free(b[0])

@@ -56,9 +56,10 @@ done
 types=
 if [ -n "$header" ]; then
 	[ -f "$header" ] || { echo "$0: $header: no such header" >&2; exit 1; }
-	# "typedef struct mio_x mio_x;", "typedef uintptr_t mio_token; /* ... */"
-	types=$(sed -n 's/^[[:space:]]*typedef[^;(]*[[:space:]*]\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' \
-		"$header" | sort -u)
+	# "typedef struct mio_x mio_x;", "typedef uintptr_t mio_token; /* ... */",
+	# and "} mio_event_info;" closing a typedef over several lines
+	types=$(sed -n -e 's/^[[:space:]]*typedef[^;(]*[[:space:]*]\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' \
+		-e 's/^[[:space:]]*}[[:space:]]*\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' "$header" | sort -u)
 	[ -n "$types" ] || { echo "$0: no typedef found in $header" >&2; exit 1; }
 fi
 

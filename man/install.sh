@@ -49,6 +49,8 @@ check 7 mio MIO 'edge-triggered'
 check 3 mio_token MIO_TOKEN MIO_READABLE
 check 3 mio_interest MIO_TOKEN MIO_WRITABLE
 check 3 mio_pipe_sender MIO_PIPE SIGPIPE
+check 3 mio_event_info MIO_EVENTS mio_events_copy
+check 3 mio_tcp_socket MIO_TCP_SOCKET SO_REUSEPORT
 
 # The footer: "libmio 1.x.y", from configure's version, on every page.
 for p in man3/mio_poll.3 man7/mio.7; do
@@ -98,7 +100,10 @@ for f in $funcs; do
   total=$((total + 1))
   [ -f "$root/man3/$f.3" ] || { echo "FAIL: not installed: man3/$f.3"; absent=$((absent + 1)); }
 done
-types=$(sed -n 's/^[[:space:]]*typedef[^;(]*[[:space:]*]\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' \
+# One-line typedefs, and the name closing one over several lines
+# ("} mio_event_info;", which `man 3 mio_event_info` once did not find).
+types=$(sed -n -e 's/^[[:space:]]*typedef[^;(]*[[:space:]*]\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' \
+        -e 's/^[[:space:]]*}[[:space:]]*\(mio_[A-Za-z0-9_]*\)[[:space:]]*;.*/\1/p' \
         "$top_builddir/include/mio.h" | sort -u)
 ntypes=0
 for t in $types; do

@@ -12,7 +12,9 @@
 #
 # Exit status follows automake's test protocol: 0 pass, 1 fail, 77 skip
 # (the library is not of this Python's architecture: a cross or -m32
-# build cannot be loaded here).
+# build cannot be loaded here; or it is linked with another C library
+# than this Python's: a musl build, whose "libc.so" this glibc process
+# would find as the linker script /usr/lib/<triplet>/libc.so).
 #
 # SPDX-License-Identifier: MIT
 import ctypes
@@ -82,6 +84,63 @@ def elf_ident(path):
     return (h[4], h[5], int.from_bytes(h[18:20], order))
 
 
+def elf_dynamic(path):
+    """(DT_SONAME, [DT_NEEDED...]) of an ELF shared object, or None."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF":
+        return None
+    wide, end = data[4] == 2, "<" if data[5] == 1 else ">"
+    if wide:
+        phoff, = struct.unpack_from(end + "Q", data, 32)
+        phentsize, phnum = struct.unpack_from(end + "HH", data, 54)
+    else:
+        phoff, = struct.unpack_from(end + "I", data, 28)
+        phentsize, phnum = struct.unpack_from(end + "HH", data, 42)
+    loads, dynamic = [], None
+    for i in range(phnum):
+        o = phoff + i * phentsize
+        if wide:
+            p_type, _, p_offset, p_vaddr, _, p_filesz = struct.unpack_from(end + "IIQQQQ", data, o)
+        else:
+            p_type, p_offset, p_vaddr, _, p_filesz = struct.unpack_from(end + "IIIII", data, o)
+        if p_type == 1:      # PT_LOAD: to map DT_STRTAB's address to the file
+            loads.append((p_vaddr, p_offset, p_filesz))
+        elif p_type == 2:    # PT_DYNAMIC
+            dynamic = (p_offset, p_filesz)
+    if dynamic is None:
+        return None
+    fmt, size = (end + "qQ", 16) if wide else (end + "iI", 8)
+    entries = [struct.unpack_from(fmt, data, dynamic[0] + k)
+               for k in range(0, dynamic[1] - size + 1, size)]
+    strtab = next((v for t, v in entries if t == 5), None)   # DT_STRTAB
+    if strtab is None:
+        return None
+    base = next((off + strtab - va for va, off, sz in loads if va <= strtab < va + sz), None)
+    if base is None:
+        return None
+
+    def string(at):
+        return data[base + at:data.index(b"\0", base + at)].decode()
+    soname = next((string(v) for t, v in entries if t == 14), None)   # DT_SONAME
+    return soname, [string(v) for t, v in entries if t == 1]          # DT_NEEDED
+
+
+def own_libc():
+    """The soname of the C library mapped in this process, or None."""
+    try:
+        with open("/proc/self/maps") as f:
+            paths = {line.split()[-1] for line in f if "/" in line}
+    except OSError:
+        return None
+    for p in sorted(paths):
+        if re.match(r"libc(\.so|-[0-9])", os.path.basename(p)):
+            info = elf_dynamic(p)
+            return info[0] if info and info[0] else os.path.basename(p)
+    return None
+
+
 def resolved_path(path):
     if os.path.sep in path:
         return path
@@ -109,6 +168,16 @@ def skip_if_foreign(path):
         print("SKIP: %s is ELF class %d, byte order %d, machine %d; this "
               "Python (%s) is class %d, byte order %d, machine %d"
               % ((real,) + theirs + (sys.executable,) + mine))
+        sys.exit(77)
+    # Same machine, another C library (a musl build): its "libc.so" is
+    # not this process's, and loading it fails with "invalid ELF header".
+    info = elf_dynamic(os.path.realpath(real))
+    theirs = [n for n in (info[1] if info else []) if re.fullmatch(r"libc\.so(\.[0-9]+)?", n)]
+    mine = own_libc()
+    if theirs and mine and theirs[0] != mine:
+        print("SKIP: %s is linked with the C library %s (musl's soname is libc.so); "
+              "this Python (%s) runs on %s and cannot load it"
+              % (real, theirs[0], sys.executable, mine))
         sys.exit(77)
 
 

@@ -3,6 +3,15 @@
 # (Check suites, check_dlopen, check-symbols, the ABI and header tests,
 # examples, man pages) on other compilers, C libraries and architectures.
 #
+# Global state this step changes (for the integrator's lanes): installs
+# the packages of .ci/packages/matrix.txt that are missing (apt, dpkg
+# lock); mounts binfmt_misc if it is not mounted and registers qemu-user
+# for aarch64/s390x (and i386 where the kernel runs no i386 ELF) unless a
+# registration exists, removing its own at exit.  It adds no dpkg
+# architecture and installs no foreign package: the "foreign C library
+# installed" machine state is made in a private mount namespace.  Files:
+# $SRCDIR/_build/matrix only.  Expected time: about 900 s on 2 cores.
+#
 #   clang             CC=clang, -Werror added to the C warning flags of the
 #                     library, tests and examples (MIO_CFLAGS; not SWIG's
 #                     generated code), Python and Lua bindings included;
@@ -18,6 +27,24 @@
 #   aarch64-epoll/-poll, s390x-epoll/-poll (big-endian)
 #                     cross gcc, run under qemu-user through binfmt_misc,
 #                     on each backend
+#
+# One loader and one C library per configuration, whatever the machine
+# has installed.  Under qemu, QEMU_LD_PREFIX is a private root
+# ($M/qemu-root-<arch>) that has the cross toolchain's own loader and C
+# library (/usr/<triplet>/lib, the ones the programs were linked
+# against) at every place that loader looks: /lib, /lib/<multiarch>,
+# /usr/lib/<multiarch>, and an empty /etc/ld.so.cache.  With the cross
+# directory itself as the prefix, a machine that has the architecture's
+# own libc through multiarch (libc6:arm64 in /lib/aarch64-linux-gnu,
+# listed in the host's ld.so.cache) gave the cross loader that other
+# build of libc, and every fork() child after a thread spun for ever.
+# The "loader" phase tests both machine states: a thread-then-fork probe
+# and each configuration's fork suite, on the machine as it is, then with
+# Debian's libc6:<arch> made present (its files overlaid at their
+# multiarch paths and ld.so.cache regenerated, in a private mount
+# namespace), where the old prefix is also run to show that it hangs.
+# i386 run natively (a kernel with IA32 emulation) uses the machine's
+# i386 loader and C library (libc6-i386), one package.
 #
 # Check itself: for i386, arm64 and s390x, Debian's check and
 # libsubunit-dev packages of that architecture, downloaded by a private apt
@@ -45,9 +72,12 @@
 # reported NOT RUN, and the step passes only on what ran: CI's time limit
 # is the hard one).  Cross configurations (i386, aarch64, s390x: qemu)
 # run `make check` in tests/ (the Check suites, run-time loading, the
-# symbol, header and ABI gates); clang runs the whole tree's; musl runs
-# the Check suites, run-time loading and the symbol and header gates.  Builds go to $SRCDIR/_build/matrix/<configuration>.
-# ci-seconds: 750
+# symbol, header and ABI gates), man/ (every EXAMPLES program against its
+# clients) and examples/ (the example servers against theirs); clang
+# runs the whole tree's; musl runs the Check suites, run-time loading
+# (test_ctypes.py skips: a glibc Python), the symbol and header gates,
+# man/ and examples/.  Builds go to $SRCDIR/_build/matrix/<configuration>.
+# ci-seconds: 840
 set -euo pipefail
 : "${SRCDIR:?}"
 SRCDIR=$(cd "$SRCDIR" && pwd)
@@ -125,6 +155,7 @@ fetch_check() {
 	local have=yes a
 	for a in i386 arm64 s390x; do
 		ls "$M"/sysroot-$a/usr/lib/*/libcheck.a >/dev/null 2>&1 || have=no
+		[ -f "$M/multiarch-$a/ld.so.conf" ] || have=no
 	done
 	[ -f "$M/check-musl/include/check_stdint.h" ] || have=no
 	[ $have = yes ] && { stamp "Check for i386/arm64/s390x/musl: already in $M"; return 0; }
@@ -143,6 +174,24 @@ fetch_check() {
 	(cd "$APT/debs" && aptp download check:i386 libsubunit-dev:i386 check:arm64 \
 		libsubunit-dev:arm64 check:s390x libsubunit-dev:s390x) >"$APT/download.log" 2>&1 ||
 		{ tail -20 "$APT/download.log"; die "apt-get download check:<arch> failed"; }
+	# Debian's own C library of each architecture, as `dpkg
+	# --add-architecture` and multiarch would install it: its files
+	# (/lib and /usr/lib merged, as on this merged-/usr system) and its
+	# ld.so.conf.d line, for the "loader" phase's second machine state.
+	mkdir -p "$APT/libc"
+	(cd "$APT/libc" && aptp download libc6:i386 libgcc-s1:i386 libc6:arm64 libgcc-s1:arm64 \
+		libc6:s390x libgcc-s1:s390x) >>"$APT/download.log" 2>&1 ||
+		{ tail -20 "$APT/download.log"; die "apt-get download libc6:<arch> failed"; }
+	for a in i386 arm64 s390x; do
+		rm -rf "$M/multiarch-$a" "$M/multiarch-$a.x" && mkdir -p "$M/multiarch-$a/lib" "$M/multiarch-$a.x"
+		for d in "$APT"/libc/*_$a.deb; do dpkg-deb -x "$d" "$M/multiarch-$a.x"; done
+		for l in lib usr/lib; do
+			[ -d "$M/multiarch-$a.x/$l" ] && cp -a "$M/multiarch-$a.x/$l/." "$M/multiarch-$a/lib/"
+		done
+		cat "$M/multiarch-$a.x"/etc/ld.so.conf.d/*.conf >"$M/multiarch-$a/ld.so.conf"
+		rm -rf "$M/multiarch-$a.x"
+	done
+	ls "$APT"/libc/*.deb | sed 's|.*/|   |' 
 	(cd "$APT/src" && aptp source --download-only check) >"$APT/source.log" 2>&1 ||
 		{ tail -20 "$APT/source.log"; die "apt-get source check failed"; }
 	for a in i386 arm64 s390x; do
@@ -238,17 +287,20 @@ target_of() {
 		# loop for ever in the child of every fork (reclaim_stacks walks
 		# a list at the other build's offsets).  That was the "i386 hangs
 		# under qemu" of the first matrix: Check forks for every test.
-		cc=i686-linux-gnu-gcc host=i686-linux-gnu triplet=i686-linux-gnu deb=i386 ;;
+		# Under qemu-i386 (no IA32 emulation here) the private root of
+		# the cross C library, like the other cross configurations.
+		cc=i686-linux-gnu-gcc host=i686-linux-gnu triplet=i686-linux-gnu deb=i386
+		[ "$i386_native" = yes ] || qemu_prefix=$M/qemu-root-i386 ;;
 	musl|musl-*)
 		cc=musl-gcc
 		check_cflags="-I$M/check-musl/include -pthread"
 		check_libs="$M/check-musl/lib/libcheck.a -lm -lrt -pthread" ;;
 	aarch64-*)
 		cc=aarch64-linux-gnu-gcc host=aarch64-linux-gnu triplet=aarch64-linux-gnu deb=arm64
-		qemu_prefix=/usr/aarch64-linux-gnu ;;
+		qemu_prefix=$M/qemu-root-arm64 ;;
 	s390x-*)
 		cc=s390x-linux-gnu-gcc host=s390x-linux-gnu triplet=s390x-linux-gnu deb=s390x
-		qemu_prefix=/usr/s390x-linux-gnu ;;
+		qemu_prefix=$M/qemu-root-s390x ;;
 	*) die "unknown configuration $1" ;;
 	esac
 	if [ -n "$deb" ]; then
@@ -298,24 +350,41 @@ run_config() {
 			mflags+=(LDFLAGS=-static-libtool-libs)
 		fi
 		# -k: one failing directory must not hide the others' results.
-		# Under qemu, tests/ only: the man pages' and examples' programs
-		# are the same C on every architecture, and emulated they would
-		# cost most of the step.
-		local checkdir=$dir tests=()
-		[ -n "$triplet" ] && checkdir=$dir/tests
-		# musl: the C library's own tests; the rest of the tree's drive
-		# musl-linked programs with the host's glibc tools (stdbuf's
-		# preload, glibc Python's ctypes and cffi), which cannot load them.
+		# Cross (qemu) and musl: tests/, then the programs of the man
+		# pages and the examples, run as they are (no stdbuf preload:
+		# the servers flush what they print) against the host's
+		# clients.  Not ffi/ and the bindings: the host's LuaJIT,
+		# Python and Lua cannot load a foreign or musl library.
+		local checkdirs=("$dir") tests=()
+		[ -n "$triplet" ] && checkdirs=("$dir/tests" "$dir/man" "$dir/examples")
+		# musl: the C library's own tests (the rest of tests/ builds
+		# 1.0.0 or reads glibc ABI baselines) and test_ctypes.py, which
+		# skips with its reason in a glibc Python.
 		case $name in
 		musl*)
-			checkdir=$dir/tests
-			tests=(TESTS="check_mio check_alloc check_fault check_dlopen check-symbols.sh check-header-modes.sh") ;;
+			checkdirs=("$dir/tests" "$dir/man" "$dir/examples")
+			tests=(TESTS="check_mio check_alloc check_fault check_dlopen test_ctypes.py check-symbols.sh check-header-modes.sh") ;;
 		esac
 		# Bounded: a test that hangs under emulation fails its
 		# configuration instead of holding CI until its hard limit.
-		timeout --kill-after=30 "${MATRIX_CHECK_TIMEOUT:-1200}" \
-			make -C "$checkdir" -k -j2 "${mflags[@]}" "${tests[@]}" check >"$dir/check.out" 2>&1 ||
-			echo "make check: status $? (124: MATRIX_CHECK_TIMEOUT)"
+		: >"$dir/check.out"
+		local d t0 rc=0
+		for d in "${checkdirs[@]}"; do
+			t0=$(date +%s)
+			if [ "$d" = "$dir/tests" ] || [ "$d" = "$dir" ]; then
+				timeout --kill-after=30 "${MATRIX_CHECK_TIMEOUT:-1200}" \
+					make -C "$d" -k -j2 "${mflags[@]}" "${tests[@]}" check >>"$dir/check.out" 2>&1 || rc=$?
+			else
+				timeout --kill-after=30 "${MATRIX_CHECK_TIMEOUT:-1200}" \
+					make -C "$d" -k -j2 "${mflags[@]}" check >>"$dir/check.out" 2>&1 || rc=$?
+			fi
+			if [ $rc -eq 0 ]; then
+				echo "make check in ${d#"$M"/}: $(( $(date +%s) - t0 ))s"
+			else
+				echo "make check in ${d#"$M"/}: $(( $(date +%s) - t0 ))s, status $rc (124: MATRIX_CHECK_TIMEOUT)"
+			fi
+			rc=0
+		done
 		if [ $static_tests = yes ] && readelf -d "$dir/tests/check_mio" 2>/dev/null | grep -q 'libmio\.so'; then
 			echo "tests/check_mio is linked with libmio.so, not libmio.a"; exit 1
 		fi
@@ -396,6 +465,86 @@ failure_details() {
 		while read -r f; do echo "---- ${f#"$dir"/}"; grep -vE '^(PASS|Running)' "$f" | tail -40; done || true
 }
 
+# ---- one loader, one C library ----------------------------------------------------
+# The QEMU_LD_PREFIX of Debian architecture $1, cross toolchain $2: the
+# toolchain's /usr/<triplet>/lib at every place its loader looks (its
+# built-in /lib, /lib/<multiarch>, /usr/lib/<multiarch>; qemu tries the
+# prefix first for every file the program opens) and an empty
+# ld.so.cache, so nothing of the machine's own <multiarch> directories
+# or cache is ever read.
+qemu_root() {
+	local deb=$1 triplet=$2 root=$M/qemu-root-$1 ma f
+	ma=$(dpkg-architecture -a"$deb" -qDEB_HOST_MULTIARCH 2>/dev/null)
+	[ -d "/usr/$triplet/lib" ] || die "/usr/$triplet/lib missing (libc6-dev-$deb-cross?)"
+	rm -rf "$root" && mkdir -p "$root/lib" "$root/usr/lib" "$root/etc"
+	for f in "/usr/$triplet/lib"/*; do ln -s "$f" "$root/lib/"; done
+	ln -s "/usr/$triplet/lib" "$root/lib/$ma"
+	ln -s "/usr/$triplet/lib" "$root/usr/lib/$ma"
+	: >"$root/etc/ld.so.cache"
+}
+
+# The five-line program that hung: one thread, then fork()s, whose
+# children must all exit; it prints the loader and C library it runs on
+# (from /proc/self/maps, which qemu-user gives the guest's view of).
+cat >"$M/probe-fork.c" <<'EOF'
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+static void *thread_main(void *arg) { return arg; }
+int main(void)
+{
+	char line[512], seen[4][512];
+	int nseen = 0;
+	pthread_t t;
+	FILE *f = fopen("/proc/self/maps", "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = strchr(line, '/');
+		int dup = 0;
+		if (!p || !(strstr(p, "/ld-") || strstr(p, "/ld64") || strstr(p, "/libc.so")))
+			continue;
+		for (int i = 0; i < nseen; i++)
+			dup |= strcmp(seen[i], p) == 0;
+		if (!dup && nseen < 4) {
+			strcpy(seen[nseen++], p);
+			printf("mapped: %s", p);
+		}
+	}
+	fflush(stdout);
+	if (pthread_create(&t, NULL, thread_main, NULL) != 0 || pthread_join(t, NULL) != 0)
+		return 2;
+	for (int i = 0; i < 20; i++) {
+		int st;
+		pid_t pid = fork();
+		if (pid == 0)
+			_exit(7);
+		if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 7)
+			return 3;
+	}
+	puts("fork after a thread: 20 children exited");
+	return 0;
+}
+EOF
+
+# Runs the probe of architecture $1 with QEMU_LD_PREFIX=$2 ("" for none),
+# at most $3 seconds; prints one line "ok|HANG|FAIL <loader> <libc>".
+probe_run() {
+	local deb=$1 prefix=$2 limit=$3 out rc=0 loader libc
+	out=$(env ${prefix:+QEMU_LD_PREFIX="$prefix"} timeout -k 2 "$limit" "$M/probe-$deb" 2>&1) || rc=$?
+	loader=$(sed -n 's/^mapped: \(.*\/ld[^/]*\)$/\1/p' <<<"$out" | head -1)
+	libc=$(sed -n 's/^mapped: \(.*\/libc\.so[^/]*\)$/\1/p' <<<"$out" | head -1)
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+		echo "HANG ${loader:-?} ${libc:-?}"
+	elif [ $rc -ne 0 ] || ! grep -q '20 children exited' <<<"$out"; then
+		echo "FAIL(exit-$rc) ${loader:-?} ${libc:-?}"
+	elif [ -z "$loader" ] || [ -z "$libc" ] || [ "$(dirname "$loader")" != "$(dirname "$libc")" ]; then
+		echo "MIXED ${loader:-?} ${libc:-?}"
+	else
+		echo "ok $loader $libc"
+	fi
+}
+
 # ---- main -------------------------------------------------------------------
 stamp "configurations: $CONFIGS (${JOBS} at a time)"
 install_packages
@@ -421,6 +570,13 @@ if [ ${#need_qemu[@]} -gt 0 ]; then
 	# shellcheck disable=SC2046  # one word per architecture
 	binfmt_setup $(printf '%s\n' "${need_qemu[@]}" | sort -u)
 fi
+for q in $(printf '%s\n' "${need_qemu[@]}" | sort -u); do
+	case $q in
+	aarch64) qemu_root arm64 aarch64-linux-gnu ;;
+	s390x) qemu_root s390x s390x-linux-gnu ;;
+	i386) qemu_root i386 i686-linux-gnu ;;
+	esac
+done
 
 # clang needs none of the foreign Check builds: it starts first, and the
 # downloads and the musl Check build take the other slot meanwhile.
@@ -454,6 +610,86 @@ while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
 done
 wait || true
 
+# ---- the loader phase: both machine states ---------------------------------------
+# For each foreign architecture of the configurations run: the probe in
+# the configurations' environment on the machine as it is; then, where
+# it runs under qemu, with Debian's libc6:<arch> present as multiarch
+# installs it (files overlaid on /usr/lib, ld.so.cache regenerated, in a
+# private mount namespace: the machine is not changed): the old prefix
+# (the cross directory itself, expected to hang), the private root, and
+# the fork suite of the first configuration of that architecture that
+# passed.  Each run is bounded (probe 20 s, fork suite 300 s).
+loader_rows=() loader_fail=0
+lrow() { loader_rows+=("$(printf '%-7s %-34s %-6s %s' "$1" "$2" "$3" "$4")"); case $3 in ok|shown|note) ;; *) loader_fail=1 ;; esac; }
+L=$M/loader; rm -rf "$L"; mkdir -p "$L"
+sim_archs=() sim_lower=
+for deb in i386 arm64 s390x; do
+	cfgs=
+	for c in $CONFIGS; do
+		case $deb:$c in i386:i386|arm64:aarch64-*|s390x:s390x-*) cfgs="$cfgs $c" ;; esac
+	done
+	[ -n "$cfgs" ] || continue
+	# shellcheck disable=SC2086  # the first configuration's name
+	set -- $cfgs
+	target_of "$1"
+	[ -n "$cc" ] && "$cc" -O2 -pthread -o "$M/probe-$deb" "$M/probe-fork.c" || die "probe for $deb does not build"
+	r=$(probe_run "$deb" "$qemu_prefix" 20)
+	lrow "$deb" "machine as it is: ${qemu_prefix:+qemu, }$( [ -n "$qemu_prefix" ] && echo root || echo native)" \
+		"${r%% *}" "${r#* }"
+	[ -n "$qemu_prefix" ] || continue
+	fork_cfg=
+	for c in $cfgs; do [ "$(cat "$M/$c/status" 2>/dev/null)" = 0 ] && { fork_cfg=$c; break; }; done
+	sim_archs+=("$deb:$triplet:$qemu_prefix:$fork_cfg")
+	sim_lower="$sim_lower$M/multiarch-$deb/lib:"
+done
+if [ ${#sim_archs[@]} -gt 0 ]; then
+	stamp "loader: the machine state with libc6:<arch> installed (private mount namespace)"
+	{
+		echo 'include /etc/ld.so.conf.d/*.conf'
+		for a in "${sim_archs[@]}"; do cat "$M/multiarch-${a%%:*}/ld.so.conf"; done
+	} >"$L/ld.so.conf"
+	export -f probe_run
+	export M L
+	# shellcheck disable=SC2016
+	if ! unshare -m --propagation private bash -c '
+		set -u
+		mount -t overlay overlay -o "lowerdir=${1}/usr/lib" /usr/lib || { echo "SETUP overlay on /usr/lib failed"; exit 0; }
+		ldconfig -C "$L/ld.so.cache" -f "$L/ld.so.conf" 2>"$L/ldconfig.err" || true
+		mount --bind "$L/ld.so.cache" /etc/ld.so.cache || { echo "SETUP bind ld.so.cache failed"; exit 0; }
+		shift
+		for a in "$@"; do
+			IFS=: read -r deb triplet root cfg <<<"$a"
+			ma=$(dpkg-architecture -a"$deb" -qDEB_HOST_MULTIARCH 2>/dev/null)
+			echo "present $deb $( [ -e "/lib/$ma/libc.so.6" ] && echo "/lib/$ma/libc.so.6" || echo none) $(ldconfig -p 2>/dev/null | grep -c "/$ma/")"
+			echo "old $deb $(probe_run "$deb" "/usr/$triplet" 20)"
+			echo "new $deb $(probe_run "$deb" "$root" 20)"
+			if [ -n "$cfg" ]; then
+				out=$(cd "$M/$cfg/tests" && CK_RUN_SUITE=fork QEMU_LD_PREFIX="$root" timeout -k 5 300 ./check_mio 2>&1) && rc=0 || rc=$?
+				echo "fork $deb $rc $cfg $(grep -o "Checks: [0-9]*, Failures: [0-9]*, Errors: [0-9]*" <<<"$out" | tail -1)"
+			fi
+		done' _ "$sim_lower" "${sim_archs[@]}" >"$L/sim.out" 2>"$L/sim.err"; then
+		cat "$L/sim.err"
+	fi
+	if grep -q '^SETUP' "$L/sim.out" || ! grep -q '^new ' "$L/sim.out"; then
+		cat "$L/sim.out" "$L/sim.err"
+		lrow all "libc6:<arch> installed (simulated)" FAIL \
+			"no private mount namespace with an overlay here (unshare -m, overlayfs: root needed)"
+	fi
+	while read -r kind deb rest; do
+		case $kind in
+		present) lrow "$deb" "libc6:$deb installed (simulated)" shown "${rest%% *}; ld.so.cache entries for it: ${rest#* }" ;;
+		old) lrow "$deb" "  old prefix /usr/<triplet>" \
+			"$(case ${rest%% *} in ok) echo note ;; *) echo shown ;; esac)" \
+			"$(case ${rest%% *} in HANG) echo "hangs, as the issue found:" ;; ok) echo "passed (the mix did not break here):" ;; *) echo "fails, ${rest%% *}:" ;; esac) ${rest#* }" ;;
+		new) lrow "$deb" "  private root" "${rest%% *}" "${rest#* }" ;;
+		fork) set -- $rest
+			[ "$1" = 0 ] && grep -q 'Failures: 0, Errors: 0' <<<"$rest" &&
+				lrow "$deb" "  fork suite of $2" ok "${*:3}" ||
+				lrow "$deb" "  fork suite of $2" FAIL "exit $1 ${*:3}" ;;
+		esac
+	done <"$L/sim.out"
+fi
+
 status=0
 for c in $CONFIGS; do
 	dir=$M/$c
@@ -483,6 +719,13 @@ for c in $CONFIGS; do
 		"$(skip_notes "$dir")" "$(cat "$dir/seconds" 2>/dev/null || echo -)" \
 		"$(cat "$dir/cpu" 2>/dev/null || echo -)"
 done
+if [ ${#loader_rows[@]} -gt 0 ]; then
+	echo
+	echo "one loader and C library per configuration (\"shown\": what the other machine state does; \"note\": informative)"
+	printf '%-7s %-34s %-6s %s\n' arch "machine state, environment" result "loader, C library (or what ran)"
+	printf '%s\n' "${loader_rows[@]}"
+	[ $loader_fail -eq 0 ] || { echo "== matrix: the loader phase FAILED"; status=1; }
+fi
 stamp "matrix wall time $(( $(date +%s) - t0 ))s"
 [ $status -eq 0 ] || { echo "== matrix: FAILED"; exit 1; }
 echo "== matrix: all configurations passed"
