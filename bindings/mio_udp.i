@@ -90,10 +90,13 @@ static int mio_b_udp_rx_alloc(mio_b_udp_batch *b, size_t count, size_t size)
 	return b->buf != NULL ? 0 : -ENOMEM;
 }
 
-/* One receive of count records of size bytes into b, buf and capacity
- * set for every record; on failure nothing is left to free (Lua's
- * error return skips freearg).  The count filled, or -errno. */
-static int mio_b_udp_recv(mio_udp_socket *h, mio_b_udp_batch *b, size_t count, size_t size)
+/* One receive on o of count records of size bytes into b, buf and
+ * capacity set for every record; on failure nothing is left to free
+ * (Lua's error return skips freearg).  The handle is read after the
+ * allocation, which may run script code (Lua's collector, and so a
+ * finalizer that closes o): a closed socket is EBADF, never a freed
+ * handle.  The count filled, or -errno. */
+static int mio_b_udp_recv(mio_b_udp_socket *o, mio_b_udp_batch *b, size_t count, size_t size)
 {
 	int rc = mio_b_udp_rx_alloc(b, count, size);
 	if (rc < 0)
@@ -102,7 +105,7 @@ static int mio_b_udp_recv(mio_udp_socket *h, mio_b_udp_batch *b, size_t count, s
 		b->msgs[i].buf = b->buf != NULL ? b->buf + i * size : NULL;
 		b->msgs[i].capacity = size;
 	}
-	rc = mio_udp_socket_recv_msgs(h, b->msgs, count);
+	rc = o->h != NULL ? mio_udp_socket_recv_msgs(o->h, b->msgs, count) : -EBADF;
 	if (rc < 0)
 		mio_b_udp_buf_free(b);
 	return rc;
@@ -245,12 +248,12 @@ MIO_B_UDP_SEGMENTS(gro_segments)
 	mio_b_udp_nrecv recv_msgs(mio_b_udp_batch *RXBATCH, mio_b_udp_count count = 32, mio_b_udp_size size = 65535)
 	{
 		MIO_B_H($self, -1);
-		return (int)mio_b_set(mio_b_udp_recv($self->h, RXBATCH, count, size));
+		return (int)mio_b_set(mio_b_udp_recv($self, RXBATCH, count, size));
 	}
 	mio_b_udp_nrecv recv_msgs_info(mio_b_udp_batch *RXINFO, mio_b_udp_count count = 32, mio_b_udp_size size = 65535)
 	{
 		MIO_B_H($self, -1);
-		return (int)mio_b_set(mio_b_udp_recv($self->h, RXINFO, count, size));
+		return (int)mio_b_set(mio_b_udp_recv($self, RXINFO, count, size));
 	}
 	int send_msgs(mio_b_udp_batch *TXBATCH)
 	{
