@@ -142,6 +142,10 @@ static int mio_b_lua_udp_items(lua_State *L, int idx, mio_b_udp_batch *b, const 
 	for (int f = 0; f < 4; f++)
 		lua_pushstring(L, mio_b_lua_udp_fields[f]);
 	b->count = n;
+	/* One parse per run of items to the same address string: nothing in
+	 * this loop allocates, so no string is collected and a pointer seen
+	 * is the same string still. */
+	const char *last_addr = NULL;
 	for (size_t i = 0; i < n; i++) {
 		mio_udp_msg *m = &b->msgs[i];
 		size_t item = i + 1;
@@ -160,10 +164,16 @@ static int mio_b_lua_udp_items(lua_State *L, int idx, mio_b_udp_batch *b, const 
 		const char *data = lua_tolstring(L, -1, &len);
 		mio_b_udp_tx_init(m, data, len);
 		int t = lua_rawgeti(L, it, 2);
-		if (t == LUA_TSTRING) {
+		if (t == LUA_TSTRING && lua_tostring(L, -1) == last_addr) {
+			memcpy(&m->addr, &b->msgs[i - 1].addr, b->msgs[i - 1].addr_len);
+			m->addr_len = b->msgs[i - 1].addr_len;
+		} else if (t == LUA_TSTRING) {
 			if (mio_b_lua_udp_addr(L, &m->addr, &m->addr_len, sym, argnum, item, "[2]") < 0)
 				return -1;
-		} else if (t != LUA_TNIL) {
+			last_addr = lua_tostring(L, -1);
+		} else if (t == LUA_TNIL) {
+			last_addr = NULL;
+		} else {
 			lua_pushfstring(L, "Error in %s (arg %d), item %d: [2] must be an address or nil", sym,
 					argnum, (int)item);
 			return -1;

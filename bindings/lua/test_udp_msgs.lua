@@ -163,6 +163,13 @@ do
 	eq(tx:send_msgs({ { "p" }, { "q", nil, ecn = 0 } }), 2)
 	local pq = rx.drain(2)
 	eq(pq[1][1] .. pq[2][1], "pq")
+	-- runs of one address string, parsed once, and the connected peer between
+	local other = Rx()
+	local to2 = other.u:local_addr()
+	eq(tx:send_msgs({ { "a1", to }, { "a2", to }, { "b1", to2 }, { "b2", to2 }, { "p" }, { "a3", to } }), 6)
+	local ra, rb = rx.drain(4), other.drain(2)   -- tx is connected to rx
+	eq(ra[1][1] .. ra[2][1] .. ra[3][1] .. ra[4][1], "a1a2pa3"); eq(rb[1][1] .. rb[2][1], "b1b2")
+	other.close()
 	-- empty and truncated
 	local u2 = assert(mio.UdpSocket.bind("127.0.0.1:0"))
 	eq(u2:send_msgs({ { "", to }, { "0123456789", to }, { "abc", to } }), 3)

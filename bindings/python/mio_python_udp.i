@@ -126,6 +126,10 @@ static int mio_b_py_udp_items(PyObject *seq, mio_b_udp_batch *b, Py_buffer *view
 		return -1;
 	}
 	b->count = (size_t)n;
+	/* A batch to one peer usually names it with one tuple object: an
+	 * address is converted once per run of items that share it (a tuple
+	 * and its items are immutable, and ours holds them). */
+	PyObject *last_addr = NULL;
 	for (Py_ssize_t i = 0; i < n; i++) {
 		PyObject *it = PyTuple_GET_ITEM(items, i);
 		Py_ssize_t k = PyTuple_Check(it) ? PyTuple_GET_SIZE(it) : -1;
@@ -140,8 +144,14 @@ static int mio_b_py_udp_items(PyObject *seq, mio_b_udp_batch *b, Py_buffer *view
 			return -1;
 		*nviews = (int)i + 1;
 		mio_b_udp_tx_init(m, views[i].buf, (size_t)views[i].len);
-		if (mio_b_py_udp_addr(PyTuple_GET_ITEM(it, 1), &m->addr, &m->addr_len) < 0)
+		PyObject *addr = PyTuple_GET_ITEM(it, 1);
+		if (addr == last_addr && addr != Py_None) {
+			memcpy(&m->addr, &b->msgs[i - 1].addr, b->msgs[i - 1].addr_len);
+			m->addr_len = b->msgs[i - 1].addr_len;
+		} else if (mio_b_py_udp_addr(addr, &m->addr, &m->addr_len) < 0) {
 			return -1;
+		}
+		last_addr = PyTuple_Check(addr) ? addr : NULL;
 		if (k == 3 && mio_b_py_udp_options(PyTuple_GET_ITEM(it, 2), m, i) < 0)
 			return -1;
 		if (k == 7) {

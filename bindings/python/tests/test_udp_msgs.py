@@ -239,6 +239,18 @@ class TestBatches(unittest.TestCase):
             c.recv_msgs()
         c.close()
 
+    def test_address_runs(self):
+        # one tuple object for a run of items is converted once: runs
+        # of two peers, and the connected peer between them
+        other = Rx()
+        a, b = self.rx.addr(), other.addr()
+        self.tx.connect(b)
+        items = [(b"a1", a), (b"a2", a), (b"b1", b), (b"b2", b), (b"p", None), (b"a3", a), (b"x", ("127.0.0.1", a[1]))]
+        self.assertEqual(self.tx.send_msgs(items), 7)
+        self.assertEqual([d for d, _ in self.rx.drain(4)], [b"a1", b"a2", b"a3", b"x"])
+        self.assertEqual([d for d, _ in other.drain(3)], [b"b1", b"b2", b"p"])
+        other.close()
+
     def test_empty_and_truncated(self):
         to = self.rx.addr()
         self.tx.send_msgs([(b"", to), (b"0123456789", to), (b"abc", to)])
