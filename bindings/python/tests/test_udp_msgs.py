@@ -163,7 +163,9 @@ class TestBuilder(unittest.TestCase):
                 self.assertEqual(cm.exception.errno, errno.EBADF)
 
 
-class TestBatches(unittest.TestCase):
+class Pair(unittest.TestCase):
+    """A receiver (self.rx) and a sender (self.tx) on 127.0.0.1."""
+
     def setUp(self):
         self.rx = Rx()
         self.tx = mio.UdpSocket.bind(("127.0.0.1", 0))
@@ -171,6 +173,9 @@ class TestBatches(unittest.TestCase):
     def tearDown(self):
         self.rx.close()
         self.tx.close()
+
+
+class TestBatches(Pair):
 
     def test_batch_of_32_both_ways(self):
         sent = [pattern(100 + i, i) for i in range(32)]
@@ -480,21 +485,13 @@ class TestBadInput(unittest.TestCase):
                 self.assertEqual(cm.exception.errno, err)
 
 
-class TestReentrancy(unittest.TestCase):
+class TestReentrancy(Pair):
     """A hostile value for each new typemap: the call sees what was read
     once, a closed socket (EBADF) or a clean error; never freed memory."""
 
-    def setUp(self):
-        self.rx = Rx()
-        self.u = mio.UdpSocket.bind(("127.0.0.1", 0))
-
-    def tearDown(self):
-        self.rx.close()
-        self.u.close()
-
     def test_items_list_mutates_and_closes(self):        # TXBATCH: the sequence
         to = self.rx.addr()
-        u = self.u
+        u = self.tx
 
         class Items(list):
             def __iter__(self):
@@ -524,7 +521,7 @@ class TestReentrancy(unittest.TestCase):
                 raise AssertionError("read through __index__")
             __int__ = __index__
         to = self.rx.addr()
-        self.assertEqual(self.u.send_msgs([(b"abcd", to, {"ecn": Bad(2), "segment_size": Bad(2)}),
+        self.assertEqual(self.tx.send_msgs([(b"abcd", to, {"ecn": Bad(2), "segment_size": Bad(2)}),
                                            (b"e", to, None, Bad(0), Bad(1), Bad(0), Bad(0))]), 2)
         self.rx.u.set_recv_ecn(True)
         got = self.rx.drain(3, count=Bad(8), size=Bad(100))
@@ -536,12 +533,12 @@ class TestReentrancy(unittest.TestCase):
         with self.assertRaises(TypeError):
             self.rx.u.recv_msgs(Idx())
         with self.assertRaises(TypeError):
-            self.u.send_msgs([(b"x", to, {"ecn": Idx()})])
+            self.tx.send_msgs([(b"x", to, {"ecn": Idx()})])
 
     def test_options_dict_keys_run_code(self):           # TXBATCH: the options
         to = self.rx.addr()
         opts = {}
-        u = self.u
+        u = self.tx
 
         class Key(str):
             # same hash as "ecn": copying the dict compares them, which
@@ -563,7 +560,7 @@ class TestReentrancy(unittest.TestCase):
 
     def test_address_host_names_release_the_gil(self):   # TXBATCH: getaddrinfo
         port = self.rx.addr()[1]
-        self.assertEqual(self.u.send_msgs([(b"h", ("localhost", port))] * 3), 3)
+        self.assertEqual(self.tx.send_msgs([(b"h", ("localhost", port))] * 3), 3)
         self.assertEqual(len(self.rx.drain(3)), 3)
 
     def test_finalizer_receives_while_results_are_built(self):   # RXBATCH/RXINFO
@@ -583,7 +580,7 @@ class TestReentrancy(unittest.TestCase):
             feeder.send_msgs([(b"Z" * 300, other.addr())] * 4)
         for fn in ("recv_msgs", "recv_msgs_info"):
             sent = [pattern(1000, i) for i in range(32)]
-            self.u.send_msgs([(d, self.rx.addr()) for d in sent])
+            self.tx.send_msgs([(d, self.rx.addr()) for d in sent])
             feeder.send_msgs([(b"Y" * 1000, other.addr())] * 8)
             self.rx.wait()
             other.wait()
@@ -598,7 +595,7 @@ class TestReentrancy(unittest.TestCase):
 
     def test_socket_closed_by_gc_during_results(self):
         u = self.rx.u
-        self.u.send_msgs([(b"%d" % i, self.rx.addr()) for i in range(20)])
+        self.tx.send_msgs([(b"%d" % i, self.rx.addr()) for i in range(20)])
         self.rx.wait()
         time.sleep(0.02)
         with Chain(100, u.close) as chain:
