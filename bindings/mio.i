@@ -877,6 +877,7 @@ MIO_B_U32_OPT(udp_socket, ttl)
 	}
 #endif
 }
+%include "mio_udp.i"
 
 /* ------------------------------------------------------------------ */
 /* Unix domain sockets                                                 */

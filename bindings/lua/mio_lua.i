@@ -793,3 +793,4 @@ MIO_B_LUA_PAIR(mio_b_pair_unix_datagram, mio_b_unix_datagram, mio_b_unix_datagra
 	(void)$1;
 	SWIG_arg++;
 }
+%include "mio_lua_udp.i"  /* UdpSocket 1.2: batches (../mio_udp.i) */

@@ -748,6 +748,28 @@ action("dgram_send", 3, function()
 	if not dead(dst) then dst.queue[#dst.queue + 1] = { data, s.addr } end
 end)
 
+-- The model's verdict on a receive r from s where it is not about the
+-- data (a closed socket, unmodelled data, nothing queued): nil; else
+-- the data received.
+local function dgram_result(s, what, r)
+	if dead(s) then return fails(what .. " after close", r, EBADF) end
+	if s.chaotic then
+		if r[1] and r[2] == nil then fails(what, r, EAGAIN) else s.queue = {} end
+		return
+	end
+	if #s.queue == 0 then return fails(what .. " with nothing queued", r, EAGAIN) end
+	return ok(what, r)
+end
+
+-- Until a UDP socket with datagrams in the model has one to read.
+local function wait_queued(s)
+	if s.kind ~= "udp" or #s.queue == 0 or dead(s) or s.chaotic then return end
+	local p, ev = mio.Poll(), mio.Events(2)
+	p:registry():register(s.o, 1, mio.READABLE)
+	wait_ready(p, ev, function() return true end)
+	p:close()
+end
+
 action("dgram_recv", 3, function()
 	local s = pick(S.socks, function(s) return s.kind == "udp" or s.kind == "udgram" end)
 	if not s then return end
@@ -755,20 +777,10 @@ action("dgram_recv", 3, function()
 	local how = oneof("recv", "recv_from", s.kind == "udp" and "peek" or "recv",
 		s.kind == "udp" and "peek_from" or "recv_from")
 	local what = s.kind .. ":" .. how .. "(" .. n .. ")"
-	if s.kind == "udp" and #s.queue > 0 and not dead(s) and not s.chaotic then
-		local p, ev = mio.Poll(), mio.Events(2)
-		p:registry():register(s.o, 1, mio.READABLE)
-		wait_ready(p, ev, function() return true end)
-		p:close()
-	end
+	wait_queued(s)
 	local r = call(s.o[how], s.o, n)
-	if dead(s) then return fails(what .. " after close", r, EBADF) end
-	if s.chaotic then
-		if r[1] and r[2] == nil then fails(what, r, EAGAIN) else s.queue = {} end
-		return
-	end
-	if #s.queue == 0 then return fails(what .. " with nothing queued", r, EAGAIN) end
-	local got = ok(what, r)
+	local got = dgram_result(s, what, r)
+	if got == nil then return end
 	local d = s.queue[1]
 	assert(got == d[1]:sub(1, n), string.format("%s: got %s, expected %s", what,
 		fmt(got:sub(1, 32)), fmt(d[1]:sub(1, 32))))
@@ -776,6 +788,42 @@ action("dgram_recv", 3, function()
 		assert(r[3] == d[2], what .. ": from " .. fmt(r[3]) .. ", expected " .. fmt(d[2]))
 	end
 	if not how:match("^peek") then table.remove(s.queue, 1) end
+end)
+
+-- UdpSocket:send_msgs / recv_msgs (libmio 1.2) against the same queues as
+-- send_to / recv_from: a batch sent is queued whole, in order; a batch
+-- received is a prefix of the queue (partial when the rest has not
+-- arrived), each datagram cut to size.
+action("udp_batch", 2, function()
+	local s = pick(S.socks, function(s) return s.kind == "udp" end)
+	if not s then return end
+	if rnd(2) == 1 then
+		local dst = pick(S.socks, function(d) return d.kind == "udp" end)
+		local items = {}
+		for k = 1, rnd(8) do items[k] = { string.rep(string.char(k), rnd(3000) - 1), dst.addr } end
+		local what = string.format("UdpSocket:send_msgs(%d items to %s)", #items, dst.addr)
+		local r = call(s.o.send_msgs, s.o, items)
+		if dead(s) then return fails(what .. " after close", r, EBADF) end
+		assert(ok(what, r) == #items, what)
+		if not dead(dst) then
+			for _, it in ipairs(items) do dst.queue[#dst.queue + 1] = { it[1], s.addr } end
+		end
+		return
+	end
+	local count, size = rnd(8), SIZES[rnd(#SIZES)]
+	local what = string.format("UdpSocket:recv_msgs(%d, %d)", count, size)
+	if size > 65535 then return raises(what, call(s.o.recv_msgs, s.o, count, size)) end
+	wait_queued(s)
+	local r = call(s.o.recv_msgs, s.o, count, size)
+	local got = dgram_result(s, what, r)
+	if got == nil then return end
+	assert(#got >= 1 and #got <= math.min(count, #s.queue), what .. ": " .. #got .. " of " .. #s.queue)
+	for i, g in ipairs(got) do
+		local d = s.queue[i]
+		assert(g[1] == d[1]:sub(1, size) and g[2] == d[2], string.format("%s: got %s from %s, expected %s from %s",
+			what, fmt(g[1]:sub(1, 32)), fmt(g[2]), fmt(d[1]:sub(1, 32)), fmt(d[2])))
+	end
+	for _ = 1, #got do table.remove(s.queue, 1) end
 end)
 
 -- options, shutdown, ownership ----------------------------------------------

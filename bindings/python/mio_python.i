@@ -775,3 +775,4 @@ PyMODINIT_FUNC PyInit__mio(void)
 
 %include "mio_python_events.i"
 %include "mio_python_docs.i"
+%include "mio_python_udp.i"  /* UdpSocket 1.2: batches (../mio_udp.i) */

@@ -1143,6 +1143,49 @@ class MioMachine(RuleBasedStateMachine):
             self.expect_dgram(s, r, n, what, peek=how.startswith("peek"),
                               with_addr=how.endswith("_from"))
 
+    @rule(i=IDX, j=IDX, k=st.integers(1, 8), size=READ_SIZES,
+          sizes=st.lists(st.integers(0, 3000), min_size=1, max_size=8))
+    def udp_batch(self, i, j, k, size, sizes):
+        """UdpSocket.send_msgs / recv_msgs (libmio 1.2) against the same
+        queues as send_to / recv_from: a batch sent is queued whole, in
+        order; a batch received is a prefix of the queue (a partial batch
+        when the rest has not arrived), each datagram cut to size."""
+        s = self.pick(self.socks, i, lambda s: s.kind == "udp")
+        if s is None:
+            return
+        if j % 2:
+            dst = self.pick(self.socks, j // 2, lambda d: d.kind == "udp" and d.addr)
+            items = [(bytes([n % 251]) * n, dst.addr) for n in sizes]
+            r = call(s.o.send_msgs, items)
+            what = "UdpSocket.send_msgs(%d items to %r)" % (len(items), dst.addr)
+            if s.dead():
+                return self.expect_dead(s, r, what)
+            assert ok(r, what) == len(items), what
+            if not dst.dead():
+                dst.queue += [(d, s.addr) for d, _ in items]
+            return
+        what = "UdpSocket.recv_msgs(%d, %d)" % (k, size)
+        if size > 65535:
+            return fails(call(s.o.recv_msgs, k, size), what, ValueError)
+        if s.queue and not s.dead() and not s.chaotic:
+            wait_readable(s.fd)
+        r = call(s.o.recv_msgs, k, size)
+        if s.dead():
+            return self.expect_dead(s, r, what)
+        if s.chaotic or not s.queue:
+            if r[0] == "exc" or not s.chaotic:
+                fails(r, what + (" with nothing queued" if not s.queue else ""), OSError, errno.EAGAIN)
+            else:
+                s.queue = []
+            return
+        got = ok(r, what)
+        assert 1 <= len(got) <= min(k, len(s.queue)), "%s: %d datagrams, %d queued" % (
+            what, len(got), len(s.queue))
+        for (data, addr), (want, src) in zip(got, s.queue):
+            assert data == want[:size] and addr == src, "%s: got %r from %r, expected %r from %r" % (
+                what, data[:32], addr, want[:32], src)
+        del s.queue[:len(got)]
+
     @precondition(lambda self: "gcread" not in SKIP)
     @rule(i=IDX, j=IDX, data=st.binary(min_size=1, max_size=200),
           other=st.binary(min_size=1, max_size=200))
