@@ -716,6 +716,15 @@ action("write_hostile", 1, function()
 	end
 end)
 
+-- The live UDP socket the kernel delivers to at addr, if any.  Not the
+-- model entry a send picked: that one may be closed while a newer socket
+-- got the same ephemeral port, and then the datagram is that one's.
+local function udp_at(addr)
+	for _, d in ipairs(S.socks) do
+		if d.kind == "udp" and d.addr == addr and not dead(d) then return d end
+	end
+end
+
 action("dgram_send", 3, function()
 	local s = pick(S.socks, function(s) return s.kind == "udp" or s.kind == "udgram" end)
 	if not s then return end
@@ -745,7 +754,8 @@ action("dgram_send", 3, function()
 	local r = call(s.o.send_to, s.o, data, dst.addr)
 	if dead(s) then return fails(what .. " after close", r, EBADF) end
 	assert(ok(what, r) == #data)
-	if not dead(dst) then dst.queue[#dst.queue + 1] = { data, s.addr } end
+	local to = udp_at(dst.addr)
+	if to then to.queue[#to.queue + 1] = { data, s.addr } end
 end)
 
 -- The model's verdict on a receive r from s where it is not about the
@@ -805,8 +815,9 @@ action("udp_batch", 2, function()
 		local r = call(s.o.send_msgs, s.o, items)
 		if dead(s) then return fails(what .. " after close", r, EBADF) end
 		assert(ok(what, r) == #items, what)
-		if not dead(dst) then
-			for _, it in ipairs(items) do dst.queue[#dst.queue + 1] = { it[1], s.addr } end
+		local to = udp_at(dst.addr)
+		if to then
+			for _, it in ipairs(items) do to.queue[#to.queue + 1] = { it[1], s.addr } end
 		end
 		return
 	end

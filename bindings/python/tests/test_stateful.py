@@ -1093,8 +1093,19 @@ class MioMachine(RuleBasedStateMachine):
         if s.dead():
             return self.expect_dead(s, r, what)
         assert ok(r, what) == len(data)
-        if not dst.dead():
-            dst.queue.append((data, s.addr))
+        to = self.udp_at(dst.addr)
+        if to is not None:
+            to.queue.append((data, s.addr))
+
+    def udp_at(self, addr):
+        """The live UDP socket the kernel delivers to at addr, if any: not
+        the model entry a send picked, which may be closed while a newer
+        socket got the same ephemeral port (then the datagram is that
+        one's)."""
+        for d in self.socks:
+            if d.kind == "udp" and d.addr == addr and not d.dead():
+                return d
+        return None
 
     def expect_dgram(self, s, r, n, what, peek=False, with_addr=False):
         if s.dead():
@@ -1161,8 +1172,9 @@ class MioMachine(RuleBasedStateMachine):
             if s.dead():
                 return self.expect_dead(s, r, what)
             assert ok(r, what) == len(items), what
-            if not dst.dead():
-                dst.queue += [(d, s.addr) for d, _ in items]
+            to = self.udp_at(dst.addr)
+            if to is not None:
+                to.queue += [(d, s.addr) for d, _ in items]
             return
         what = "UdpSocket.recv_msgs(%d, %d)" % (k, size)
         if size > 65535:
