@@ -950,7 +950,8 @@ action("finalizer", 1, function()
 		end
 	end
 	if x[2].fd then
-		forget_fd(x[2].fd)
+		-- (a closed one's fd number may be another object's by now:
+		-- mark_closed forgets the fd only for an object still open)
 		mark_closed(x[2])
 		return
 	end
