@@ -17,6 +17,7 @@
 local C = {}
 
 C.name = (jit and jit.version) or _VERSION
+C.short = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))   -- as the interpreter's command
 function C.pack(...) return { n = select("#", ...), ... } end
 C.unpack = table.unpack or unpack
 local loadstr = loadstring or load
