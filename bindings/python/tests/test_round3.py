@@ -286,5 +286,27 @@ except OSError as e:
             self.assertNotIn("__swig_destroy__", f.read())
 
 
+    def test_sweep_read_only_buffer_is_a_type_error(self):
+        # Found by test_stateful.py's inventory sweep (seed 3099132568, run
+        # 99 of 200): recv_into(b"...") raised BufferError, which mio(7)
+        # does not list (TypeError, ValueError or OverflowError for a bad
+        # argument; socket.recv_into raises TypeError).
+        a, b = mio.UnixDatagram.pair()
+        s, t = mio.UnixStream.pair()
+        tx, rx = mio.pipe()
+        try:
+            for call in (lambda: a.recv_into(b"\0x"), lambda: s.readinto(b"ab"),
+                         lambda: rx.readinto(memoryview(b"ab")), lambda: s.readv([bytearray(2), b"ab"]),
+                         lambda: rx.readv([b"ab"])):
+                with self.assertRaises(TypeError):
+                    call()
+            b.send(b"ok")
+            buf = bytearray(4)
+            self.assertEqual(a.recv_into(buf), 2)   # a writable one works
+        finally:
+            for o in (a, b, s, t, tx, rx):
+                o.close()
+
+
 if __name__ == "__main__":
     unittest.main()
