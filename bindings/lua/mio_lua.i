@@ -279,7 +279,8 @@ static void mio_b_lua_check_ctors(lua_State *L, int module)
 static const char mio_b_lua_typekey;
 
 /* The object at idx if it is a live-or-dead instance of class ty: 1 with
- * *ptr its pointer (NULL once destroyed), 0 if it is anything else. */
+ * *ptr its pointer (NULL once destroyed; ptr NULL: not wanted), 0 if it
+ * is anything else. */
 static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **ptr)
 {
 	if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
@@ -287,10 +288,33 @@ static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **pt
 	int ok = lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA &&
 		 lua_touserdata(L, -1) == (void *)ty;
 	lua_pop(L, 2);
-	if (ok)
+	if (ok && ptr != NULL)
 		*ptr = ((swig_lua_userdata *)lua_touserdata(L, idx))->ptr;
 	return ok;
 }
+
+/* The type name an argument error shows for the value at idx.  SWIG's
+ * (SWIG_Lua_typename) read any userdata as one of its own: a foreign one
+ * passed where an object goes (io.stderr, a newproxy() of Lua 5.1) had
+ * its bytes read as a type record and its "name" printed, or crashed the
+ * interpreter.  Ours are known by their metatable (mio_b_lua_object). */
+static const char *mio_b_lua_typename(lua_State *L, int idx)
+{
+	const char *name = NULL;
+	if (lua_type(L, idx) == LUA_TUSERDATA && lua_getmetatable(L, idx)) {
+		if (lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA)
+			name = ((swig_type_info *)lua_touserdata(L, -1))->str;
+		lua_pop(L, 2);
+	}
+	return name != NULL ? name : luaL_typename(L, idx);
+}
+#undef SWIG_fail_arg
+#define SWIG_fail_arg(func_name, argnum, type)                              \
+	{                                                                   \
+		SWIG_Lua_pushferrstring(L, "Error in %s (arg %d), expected '%s' got '%s'", \
+					func_name, argnum, type, mio_b_lua_typename(L, argnum)); \
+		goto fail;                                                  \
+	}
 
 static void *mio_b_lua_selfptr(lua_State *L, swig_type_info *ty)
 {
@@ -312,6 +336,35 @@ static int mio_b_lua_tostring(lua_State *L)
 	mio_b_repr(ty, p, buf);
 	lua_pushstring(L, buf);
 	return 1;
+}
+
+/* __eq of every class.  SWIG's compared the pointer word of any two full
+ * userdata, so `obj == io.stderr` (Lua 5.3, 5.4: one operand's __eq is
+ * enough) read past the end of the file's userdata, and two destroyed
+ * objects (pointer NULL) were equal.  Lua calls __eq only for two values
+ * that are not the same object, and no two of our userdata share a live
+ * struct: different objects are never equal (Python's identity). */
+static int mio_b_lua_eq(lua_State *L)
+{
+	lua_pushboolean(L, 0);
+	return 1;
+}
+
+/* __newindex of the classes with methods only (mio_b_lua_fast_index):
+ * no field can be set.  SWIG's read the object as its own userdata and
+ * searched setters and bases for every assignment, to the same end. */
+static int mio_b_lua_newindex(lua_State *L)
+{
+	const char *name = "object";
+	if (lua_getmetatable(L, 1)) {
+		if (lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA) {
+			swig_type_info *ty = lua_touserdata(L, -1);
+			if (ty->clientdata != NULL)
+				name = ((swig_lua_class *)ty->clientdata)->name;
+		}
+		lua_pop(L, 2);
+	}
+	return luaL_error(L, "a mio.%s has no field to assign", name);
 }
 
 /* __len: Lua passes the operand twice; the len() wrapper takes one. */
@@ -361,6 +414,9 @@ static void mio_b_lua_fast_index(lua_State *L)
 			lua_pushstring(L, "__index");
 			lua_insert(L, -2);
 			lua_rawset(L, -3);
+			lua_pushstring(L, "__newindex");
+			lua_pushcfunction(L, mio_b_lua_newindex);
+			lua_rawset(L, -3);
 		} else {
 			lua_pop(L, 1);
 		}
@@ -387,6 +443,9 @@ static void mio_b_lua_protect(lua_State *L, int module)
 			lua_pushstring(L, "__tostring");
 			lua_pushlightuserdata(L, swig_types[i]);
 			lua_pushcclosure(L, mio_b_lua_tostring, 1);
+			lua_rawset(L, -3);
+			lua_pushstring(L, "__eq");
+			lua_pushcfunction(L, mio_b_lua_eq);
 			lua_rawset(L, -3);
 			/* SWIG's __disown would let a script leak the struct. */
 			lua_pushstring(L, ".fn");
@@ -462,19 +521,21 @@ MIO_B_LUA_ERRNO(EMSGSIZE)
 %}
 
 /* self and the object arguments: anything but an object of the class
- * (nil, a foreign userdata) is a type error; the pointer is read in
- * "check", after every argument is converted (the re-entrancy rule), and
- * NULL (the finalizer ran: mio_b_lua_gc) is nil, msg, EBADF. */
-%typemap(in, checkfn="lua_isuserdata") SWIGTYPE *self (int mio_b_idx = 0),
+ * (nil, a foreign userdata) is a type error, checked once, in "in": what
+ * class a userdata is cannot change during the call (its metatable is
+ * hidden; the debug library could forge any type before the call as well).
+ * The pointer is read in "check", after every argument is converted (the
+ * re-entrancy rule), from the userdata still on the stack, and NULL (the
+ * finalizer ran: mio_b_lua_gc) is nil, msg, EBADF.  (Checking the class
+ * again in "check" cost a third of a Lua round trip: bench/bindings.) */
+%typemap(in) SWIGTYPE *self (int mio_b_idx = 0),
 	mio_b_events *events (int mio_b_idx = 0), mio_b_registry *registry (int mio_b_idx = 0) {
-	void *p_;
-	if (!mio_b_lua_object(L, $input, $descriptor, &p_))
+	if (!mio_b_lua_object(L, $input, $descriptor, NULL))
 		SWIG_fail_ptr("$symname", $argnum, $descriptor);
 	mio_b_idx = $input;
 }
 %typemap(check) SWIGTYPE *self, mio_b_events *events, mio_b_registry *registry {
-	if (!mio_b_lua_object(L, mio_b_idx$argnum, $descriptor, (void **)&$1))
-		SWIG_fail_ptr("$symname", $argnum, $descriptor);
+	$1 = ($1_ltype)((swig_lua_userdata *)lua_touserdata(L, mio_b_idx$argnum))->ptr;
 	if ($1 == NULL)
 		MIO_B_RAISE(EBADF);
 }

@@ -4,23 +4,34 @@
 -- Waker, pipe(), TCP and UDP on 127.0.0.1, Unix stream and datagram
 -- pairs, autobound Unix sockets) with random and hostile arguments
 -- (2^32 + fd, 2^63, negative, floats, NaN, huge and NUL-carrying
--- strings), close(), use after close, the metatables' finalizers where a
--- script can reach them, collectgarbage("collect"), each checked against a
--- model: the value a call must return, or nil, message, errno with the
--- exact errno, or an argument error.  Bytes written must come back
--- identical; no fd may leak (counted at the end of each sequence).
+-- strings), close(), use after close, the finalizers (called by hand
+-- through the debug library, as well as by the collector),
+-- collectgarbage("collect"), each checked against a model: the value a
+-- call must return, or nil, message, errno with the exact errno, or an
+-- argument error.  Bytes written must come back identical; no fd may leak
+-- (counted at the end of each sequence).  And the inventory sweep (issue
+-- 19, below): every entry of the inventory, with hostile re-entrant
+-- values, on objects made through every path.
 --
--- Reproducible: the seed is printed.  Environment (or arguments
--- seed, sequences, seconds):
---   MIO_RANDOM_SEED       the seed (default: from the clock)
---   MIO_RANDOM_SEQUENCES  how many sequences (default 60: `make check`)
+-- Reproducible: the seed is printed, and a failure prints the line to
+-- add to the corpus, bindings/lua/seeds.txt ("seed sequences steps lua"),
+-- whose seeds are replayed first on every run (`make check` too) under
+-- the Lua that found them.  Environment (or arguments seed, sequences, seconds):
+--   MIO_RANDOM_SEED       the seed (default: from /dev/urandom); given,
+--                         the corpus is not replayed
+--   MIO_RANDOM_SEQUENCES  how many sequences (default 60: `make check`,
+--                         the quick mode)
 --   MIO_RANDOM_STEPS      calls-actions per sequence (default 60)
 --   MIO_RANDOM_SECONDS    stop after this many seconds (default 10)
+--   MIO_RANDOM_REPLAY=0   do not replay the corpus
 --   MIO_RANDOM_SKIP       comma list of action groups to leave out, to look
 --                         past one finding at another: registry_ctor, gc,
 --                         wideint, ctor_nil, autobind, nul, readv_huge,
---                         sigpipe, closedpoll, hugeevents
---   MIO_RANDOM_VERBOSE=1  name each action on stderr before it runs (a crash)
+--                         sigpipe, closedpoll, hugeevents, sweep
+--   MIO_RANDOM_VERBOSE=1  name each action (and each call of the sweep) on
+--                         stderr before it runs (a crash)
+-- Prints the sequences, binding calls and seconds at the end.
+io.stdout:setvbuf("line")   -- a crash must not lose the seed
 local mio = require "mio"
 local C = dofile((arg and arg[0] and arg[0]:match("^(.*/)") or "./") .. "testcompat.lua")
 
@@ -29,16 +40,23 @@ local EAGAIN, EBADF, EINVAL, ENOENT, EEXIST, EPIPE, ENOMEM, EOPNOTSUPP =
 local ECONNREFUSED, ENOTCONN, ECONNRESET, ENAMETOOLONG = 111, 107, 104, 36
 local EOVERFLOW, ERANGE = 75, 34
 
-local seed = tonumber(arg and arg[1] or os.getenv("MIO_RANDOM_SEED") or "") or os.time()
+-- The seed: given, or 31 bits from /dev/urandom (not the clock: runs in
+-- the same second must differ).
+local function fresh_seed()
+	local f = io.open("/dev/urandom", "rb")
+	local b = f and f:read(4) or ""
+	if f then f:close() end
+	if #b < 4 then return os.time() % 2147483648 end
+	return ((b:byte(1) % 128) * 2 ^ 24 + b:byte(2) * 2 ^ 16 + b:byte(3) * 2 ^ 8 + b:byte(4))
+end
+local GIVEN_SEED = tonumber(arg and arg[1] or os.getenv("MIO_RANDOM_SEED") or "")
+local seed = GIVEN_SEED or fresh_seed()
 local SEQUENCES = tonumber(arg and arg[2] or os.getenv("MIO_RANDOM_SEQUENCES") or "") or 60
 local SECONDS = tonumber(arg and arg[3] or os.getenv("MIO_RANDOM_SECONDS") or "") or 10
 local STEPS = tonumber(os.getenv("MIO_RANDOM_STEPS") or "") or 60
 local VERBOSE = os.getenv("MIO_RANDOM_VERBOSE")    -- each action on stderr (for a crash)
 local SKIP = {}
 for w in (os.getenv("MIO_RANDOM_SKIP") or ""):gmatch("[^,]+") do SKIP[w] = true end
-print(string.format("test_random.lua: MIO_RANDOM_SEED=%d, up to %d sequences x %d steps, %g s (backend %s)",
-	seed, SEQUENCES, STEPS, SECONDS, mio.backend()))
-math.randomseed(seed)
 
 local calls = 0
 local trace = {}          -- the current sequence's steps, printed on failure
@@ -127,7 +145,9 @@ end
 local S   -- the current sequence's state
 
 local function new_state()
-	return { socks = {}, polls = {}, regs = {}, wakers = {}, events = {}, evobjs = {},
+	-- allpolls: also the polls of finalized Poll objects, which their
+	-- registries keep open (a closed fd leaves every one)
+	return { socks = {}, polls = {}, allpolls = {}, regs = {}, wakers = {}, events = {}, evobjs = {},
 		tmp = os.tmpname() }
 end
 
@@ -138,7 +158,7 @@ local function add_sock(kind, o)
 end
 
 local function forget_fd(fd)
-	for _, p in ipairs(S.polls) do p.regs[fd] = nil end
+	for _, p in ipairs(S.allpolls) do p.regs[fd] = nil end
 end
 
 local function mark_closed(s)
@@ -179,6 +199,7 @@ end
 local function new_poll()
 	local p = { o = ok("Poll()", call(mio.Poll)), regs = {}, wakers = {} }
 	S.polls[#S.polls + 1] = p
+	S.allpolls[#S.allpolls + 1] = p
 	S.regs[#S.regs + 1] = { o = ok("registry()", call(p.o.registry, p.o)), poll = p }
 	return p
 end
@@ -969,8 +990,9 @@ action("finalizer", 1, function()
 	for _, e in ipairs(S.evobjs) do all[#all + 1] = { e, {} } end
 	local x = all[rnd(#all)]
 	if not x then return end
-	local mt = getmetatable(x[1])
-	if type(mt) ~= "table" then return end      -- protected: __metatable
+	-- (getmetatable gives false: only the debug library reaches it)
+	local mt = debug.getmetatable(x[1])
+	if type(mt) ~= "table" then return end
 	local gc = rawget(mt, "__gc")
 	if type(gc) ~= "function" then return end
 	calls = calls + 1
@@ -986,8 +1008,19 @@ action("finalizer", 1, function()
 			end
 		end
 	end
-	if x[2].fd then forget_fd(x[2].fd); mark_closed(x[2]) end
-	if x[2].regs then x[2].closed = true; x[2].regs = {} end
+	if x[2].fd then
+		-- (a closed one's fd number may be another object's by now:
+		-- mark_closed forgets the fd only for an object still open)
+		mark_closed(x[2])
+		return
+	end
+	-- A Poll, Events, Registry or Event: as if dropped (a Poll's registries
+	-- keep the poll open), so the model no longer calls it.
+	for _, list in ipairs({ S.polls, S.events, S.regs, S.evobjs }) do
+		for i = #list, 1, -1 do
+			if list[i] == x[2] or list[i] == x[1] then table.remove(list, i) end
+		end
+	end
 end)
 
 action("sigpipe", 1, function()
@@ -1001,6 +1034,301 @@ action("sigpipe", 1, function()
 end)
 
 action("collect", 2, function() collectgarbage("collect") end)
+
+-- ---- the inventory sweep (issue 19) -----------------------------------
+-- Every entry of the inventory (mio(7)'s Reference table, as a script
+-- reaches it: the module's functions, each class table's functions and
+-- constructor, each object's methods and the operators its metatable
+-- answers: tostring, #, ==, o[k], o[k] = v), called with hostile values
+-- on objects made through every path: each constructor, pair(), accept(),
+-- TcpSocket:listen()/connect(), try_clone(), events:get()/iter(),
+-- from_fd(into_fd()), closed, consumed and finalized ones (the finalizer
+-- called through the debug library).  Hostile values re-enter: their
+-- __index, __len, __tostring, __eq, __call, fileno() and __gc close the
+-- sweep's objects, collect garbage, empty or refill the table they came
+-- in, call the binding again, and answer differently each time; some
+-- calls run with the collector at its most eager, so that finalizers
+-- armed for the call run inside the binding's allocations.  The binding
+-- must return, return nil, message, errno (an integer), or raise a string
+-- error; never crash (ASan and UBSan check memory in CI), hang or leak
+-- (the fd count at the end of each sequence).  The sweep's objects are
+-- its own: the model's are not touched.
+local INV = {}      -- { what, f, kind = "fn" | "static" | "ctor", name }
+do
+	local function sorted(t)
+		local k = {}
+		for x in pairs(t) do if type(x) == "string" then k[#k + 1] = x end end
+		table.sort(k)
+		return k
+	end
+	for _, k in ipairs(sorted(mio)) do
+		local v = mio[k]
+		if type(v) == "function" then
+			INV[#INV + 1] = { what = "mio." .. k, f = v, kind = "fn", name = k }
+		elseif type(v) == "table" then
+			for _, n in ipairs(sorted(v)) do
+				if type(v[n]) == "function" then
+					INV[#INV + 1] = { what = k .. "." .. n, f = v[n], kind = "static", name = n }
+				end
+			end
+			local cmt = debug.getmetatable(v)
+			if cmt and rawget(cmt, "__call") then
+				INV[#INV + 1] = { what = k .. "()", f = v, kind = "ctor", name = k }
+			end
+		end
+	end
+end
+-- An object's methods, from its metatable's __index (a plain table), sorted
+-- (pairs' order is not the same from run to run: the seed must replay).
+local METHODS = setmetatable({}, { __mode = "k" })
+local function methods_of(o)
+	local mt = debug.getmetatable(o)
+	if type(mt) ~= "table" then return {} end
+	local m = METHODS[mt]
+	if not m then
+		m = {}
+		if type(rawget(mt, "__index")) == "table" then
+			for k, v in pairs(rawget(mt, "__index")) do
+				if type(v) == "function" then m[#m + 1] = k end
+			end
+		end
+		table.sort(m)
+		for _, op in ipairs({ "(tostring)", "(==)", "(index)", "(newindex)" }) do m[#m + 1] = op end
+		if rawget(mt, "__len") then m[#m + 1] = "(#)" end
+		METHODS[mt] = m
+	end
+	return m
+end
+
+local sweep_calls = 0
+local function sweep_objects()
+	local objs = {}
+	local function add(o) if o ~= nil then objs[#objs + 1] = o end return o end
+	local function try(f, ...)
+		local r = C.pack(pcall(f, ...))
+		if r[1] then for k = 2, r.n do if type(r[k]) == "userdata" then add(r[k]) end end end
+		return r[1] and r[2] or nil
+	end
+	local p = add(mio.Poll())
+	local reg = add(p:registry())
+	try(reg.try_clone, reg)
+	local ev = add(mio.Events(rnd(8)))
+	local w = add(mio.Waker(reg, rnd(100)))
+	w:wake()
+	p:poll(ev, 0)
+	try(ev.get, ev, 0)
+	local it = ev:iter()
+	try(it)
+	try(mio.pipe)
+	try(mio.UnixStream.pair)
+	try(mio.UnixDatagram.pair)
+	try(mio.UnixDatagram.unbound)
+	try(mio.UnixDatagram.bind, "")
+	local ul = try(mio.UnixListener.bind, "")
+	if ul then
+		try(mio.UnixStream.connect, ul:local_addr())
+		try(ul.accept, ul)
+	end
+	local tl = try(mio.TcpListener.bind, "127.0.0.1:0")
+	if tl then
+		local a = tl:local_addr()
+		try(mio.TcpStream.connect, a)
+		local ts = try(mio.TcpSocket.new_v4)
+		if ts then try(ts.connect, ts, a) end       -- consumed: a TcpStream
+		try(tl.accept, tl)
+	end
+	local ts = try(mio.TcpSocket.new_v4)
+	if ts and ts:bind("127.0.0.1:0") then try(ts.listen, ts, 4) end   -- consumed: a TcpListener
+	try(mio.TcpSocket.new_v6)
+	try(mio.UdpSocket.bind, "127.0.0.1:0")
+	-- from_fd(into_fd()) of one of them
+	local x = objs[rnd(#objs)]
+	if x.into_fd and x.fileno and x:fileno() then
+		local fd = x:into_fd()
+		local cls = tostring(x):match("^<mio%.(%w+)")
+		if fd and cls and mio[cls] and mio[cls].from_fd then add(mio[cls].from_fd(fd)) end
+	end
+	-- dead ones: closed, and finalized by hand
+	local c = objs[rnd(#objs)]
+	if c.close then c:close() end
+	local f = objs[rnd(#objs)]
+	local gc = rawget(debug.getmetatable(f) or {}, "__gc")
+	if gc then gc(f) end
+	return objs, it
+end
+
+-- (Out of every C type's range, but no size a malloc grants: a read of
+-- 2^31 bytes that succeeds costs seconds under ASan, which poisons the
+-- shadow of all of it when it is freed; the model tests the boundaries.)
+local NUMBERS = { 0, 1, 3, 7, 64, 65536, -1, -2 ^ 31 - 1, 2 ^ 40 + 5, 2 ^ 53, C.maxinteger, C.mininteger,
+	1.5, 0 / 0, math.huge, -math.huge, 1e300, 0.001 }
+local STRINGS = { "", "127.0.0.1:0", "[::1]:0", "\0mio-sweep", "x\0y", "/nonexistent/mio",
+	"garbage", string.rep("a", 5000), "224.0.0.1", "ff02::1" }
+
+-- A value whose metamethods re-enter.  mode picks what each does; n
+-- counts the calls, so it answers differently each time.
+local function hostile(objs, args, mode, proxy)
+	local n = 0
+	local self
+	local function act(in_gc)
+		n = n + 1
+		local k = (n + mode) % 5
+		if k == 0 then
+			local o = objs[(n % #objs) + 1]
+			if o.close then pcall(o.close, o) end
+		elseif k == 1 and not in_gc then
+			collectgarbage("collect")
+		elseif k == 2 then
+			for _, a in ipairs(args) do   -- the container the value came in
+				if type(a) == "table" then
+					for i = 1, 4 do rawset(a, i, i % 2 == 0 and 2 ^ 20 or "zz") end
+					rawset(a, 1, nil)
+				end
+			end
+		elseif k == 3 then
+			local o = objs[(n % #objs) + 1]
+			if o.fileno then pcall(o.fileno, o) end
+			if o.poll then pcall(o.poll, o, objs[3], 0) end
+		end
+	end
+	local function fds()
+		local o = objs[(n % #objs) + 1]
+		local fd = o.fileno and select(1, pcall(o.fileno, o)) and o:fileno()
+		return ({ fd or 0, -1, 2 ^ 31 - 1, "3", 1.5, nil, 2 ^ 32 + 1 })[(n % 7) + 1]
+	end
+	local mt = {
+		__index = function(_, key)
+			act()
+			if key == "fileno" then
+				if n % 5 == 4 then error("hostile fileno") end
+				return function() act(); return fds() end
+			end
+			local v = { 2, 30000, "AAAA", objs[1], self, 0 / 0 }
+			return v[(n % #v) + 1]
+		end,
+		__len = function() act(); return ({ 2, 30000, -1, 2 ^ 40, 0 })[(n % 5) + 1] end,
+		__tostring = function() act(); return ({ "127.0.0.1:0", "", "x\0y" })[(n % 3) + 1] end,
+		__eq = function() act(); return n % 2 == 0 end,
+		__call = function() act(); return fds() end,
+		__gc = function() act(true) end,
+	}
+	if proxy and newproxy then
+		self = newproxy(true)
+		for k, v in pairs(mt) do getmetatable(self)[k] = v end
+		return self
+	end
+	self = setmetatable({ 1, "ab", 3 }, mt)
+	return self
+end
+
+local function hostile_value(objs, args, it)
+	local k = rnd(12)
+	if k <= 3 then return NUMBERS[rnd(#NUMBERS)] end
+	if k <= 5 then return STRINGS[rnd(#STRINGS)] end
+	if k == 6 then return objs[rnd(#objs)] end
+	if k == 7 then
+		local v = ({ "nil", true, false, {}, { "ab", "cd" }, { 1, 2 }, it, io.stderr })[rnd(8)]
+		if v ~= "nil" then return v end
+		return nil
+	end
+	return hostile(objs, args, rnd(5), k == 8)
+end
+
+-- Some calls' arguments go to a safe variant, named here: the sweep is
+-- for the binding's conversions, not for waiting or giving fds away.
+local function tame(what, name, args, nargs)
+	if name == "poll" then
+		-- no limit would wait for ever (nothing may ever be ready)
+		if nargs < 2 or args[2] == nil then args[2], nargs = 0, math.max(nargs, 2) end
+		if type(args[2]) == "number" and args[2] > 0 and args[2] <= 2147483 then args[2] = 0.001 end
+	elseif name == "set_nonblocking" then
+		if args[1] == false then args[1] = true end   -- a blocking read would wait for ever
+	elseif name == "set_linger" then
+		-- lingering close() waits for unsent data
+		if type(args[1]) == "number" and args[1] > 0.01 and args[1] <= 2147483647 then args[1] = 0.01 end
+	elseif name == "from_fd" then
+		-- an open fd would be adopted (0: stdin) and closed
+		if C.isint(args[1]) and args[1] >= 0 and args[1] < 2 ^ 31 then args[1] = 2 ^ 31 - 1 end
+	elseif name == "bind" and what:match("^Unix") then
+		-- a relative Unix path would make a file in the current directory
+		for i = 1, nargs do
+			local c = type(args[i]) == "string" and args[i]:sub(1, 1)
+			if c and c ~= "" and c ~= "/" and c ~= "\0" then args[i] = "\0" .. args[i] end
+		end
+	end
+	return nargs
+end
+
+local function judge(what, r)
+	if not r[1] then
+		if type(r[2]) ~= "string" then error(what .. " raised " .. fmt(r[2]) .. ", not a message") end
+		return
+	end
+	if r[2] == nil and r.n >= 3 then
+		if type(r[3]) ~= "string" or not C.isint(r[4]) or r[4] <= 0 then
+			fail(what, r, "nil, message, errno")
+		end
+	end
+end
+
+action("inventory_sweep", 4, function()
+	if SKIP.sweep then return end
+	local objs, it = sweep_objects()
+	local eager = rnd(3) == 1
+	for _ = 1, rnd(12) do
+		local args, nargs = {}, rnd(5) - 1
+		for i = 1, nargs do args[i] = hostile_value(objs, args, it) end
+		local f, what, self, name
+		local k = rnd(4)
+		if k == 1 then
+			local e = INV[rnd(#INV)]
+			f, what, name = e.f, e.what, e.name
+		else
+			self = objs[rnd(#objs)]
+			local m = methods_of(self)
+			name = m[rnd(#m)]
+			if name == "into_fd" then name = "fileno" end   -- the fd would be ours to close
+			what = (tostring(self):match("^<?(mio%.%w+)") or "Event") .. ":" .. name
+			if name == "(tostring)" then f = function() return tostring(self) end
+			elseif name == "(#)" then f = function() return #self end
+			elseif name == "(==)" then f = function() return self == args[1] end
+			elseif name == "(index)" then f = function() return self[args[1] == nil and "x" or args[1]] end
+			elseif name == "(newindex)" then
+				f = function() self[args[1] == nil and "x" or args[1]] = args[2] end
+			else
+				local m_ = self[name]
+				f = function(...) return m_(self, ...) end
+			end
+		end
+		nargs = tame(what, name, args, nargs)
+		if VERBOSE then io.stderr:write("  sweep ", what, "(", nargs, " args)\n"); io.stderr:flush() end
+		-- finalizers armed for this call: each empties the argument tables
+		-- and closes an object when the collector gets to it
+		if eager then
+			for _ = 1, 8 do
+				local _ = C.finalizer(function()
+					for _, a in ipairs(args) do
+						if type(a) == "table" then for i = 1, 3 do rawset(a, i, nil) end end
+					end
+					local o = objs[rnd(#objs)]
+					if o.close then pcall(o.close, o) end
+				end)
+			end
+			C.gc_incremental(1, 100)
+		end
+		local r = call(f, C.unpack(args, 1, nargs))
+		if eager then C.gc_incremental() end
+		sweep_calls = sweep_calls + 1
+		judge(what, r)
+		for i = 2, r.n do
+			local v = r[i]
+			if type(v) == "userdata" and v ~= io.stderr and #objs < 64 then objs[#objs + 1] = v end
+		end
+	end
+	for _, o in ipairs(objs) do
+		if o.close then pcall(o.close, o) end
+	end
+end)
 
 -- ---- the driver --------------------------------------------------------
 local total_w = 0
@@ -1030,38 +1358,83 @@ local function elapsed() return os.time() - wall0 end
 collectgarbage()
 local fds0 = #fd_list()
 local sequences = 0
-while sequences < SEQUENCES and elapsed() < SECONDS do
-	sequences = sequences + 1
-	S = new_state()
-	trace = {}
-	local okrun, err = xpcall(function()
-		new_poll()
-		S.events[1] = { o = mio.Events(64), cap = 64, tokens = {} }
-		new_tcp_pair()
-		new_udp()
-		new_udp()
-		new_waker(S.regs[1], 7)
-		for _ = 1, STEPS do
-			local a = choose()
-			trace[#trace + 1] = a.name
-			if VERBOSE then io.stderr:write(a.name, "\n"); io.stderr:flush() end
-			a.f()
+
+-- Runs up to nseq sequences of `steps` from seed `sd`; on a failure
+-- prints what replays it and exits 1.
+local function run(sd, nseq, steps, seconds, label)
+	math.randomseed(sd)
+	local t = os.time()
+	for k = 1, nseq do
+		if os.time() - t >= seconds then break end
+		sequences = sequences + 1
+		S = new_state()
+		trace = {}
+		local okrun, err = xpcall(function()
+			new_poll()
+			S.events[1] = { o = mio.Events(64), cap = 64, tokens = {} }
+			new_tcp_pair()
+			new_udp()
+			new_udp()
+			new_waker(S.regs[1], 7)
+			for _ = 1, steps do
+				local a = choose()
+				trace[#trace + 1] = a.name
+				if VERBOSE then io.stderr:write(a.name, "\n"); io.stderr:flush() end
+				a.f()
+			end
+		end, debug.traceback)
+		local why
+		if okrun then
+			teardown()
+			local fds = #fd_list()
+			if fds ~= fds0 then why = string.format("fd leak: %d fds, %d at the start", fds, fds0) end
 		end
-	end, debug.traceback)
-	if not okrun then
-		print(string.format("test_random.lua: FAIL in sequence %d (MIO_RANDOM_SEED=%d), steps: %s",
-			sequences, seed, table.concat(trace, " ")))
-		print(err)
-		os.exit(1)
-	end
-	teardown()
-	local fds = #fd_list()
-	if fds ~= fds0 then
-		print(string.format("test_random.lua: FAIL: fd leak after sequence %d (MIO_RANDOM_SEED=%d): %d fds, %d at the start; steps: %s",
-			sequences, seed, fds, fds0, table.concat(trace, " ")))
-		os.exit(1)
+		if not okrun or why then
+			print(string.format("test_random.lua: FAIL%s in sequence %d of MIO_RANDOM_SEED=%d "
+				.. "MIO_RANDOM_STEPS=%d MIO_RANDOM_SEQUENCES=%d (%s, backend %s)%s; steps: %s",
+				label, k, sd, steps, k, C.name, mio.backend(), why and (": " .. why) or "",
+				table.concat(trace, " ")))
+			if not okrun then print(err) end
+			print(string.format("test_random.lua: once fixed, add the line '%d %d %d %s' to "
+				.. "bindings/lua/seeds.txt (make check replays it)", sd, k, steps, C.short))
+			os.exit(1)
+		end
 	end
 end
-print(string.format("test_random.lua: %d sequences, %d binding calls, %d s wall, %.1f s cpu (MIO_RANDOM_SEED=%d)",
-	sequences, calls, elapsed(), os.clock() - t0, seed))
+
+-- The corpus: seeds that once found a bug, replayed first, each as it
+-- failed ("seed sequences steps lua"): the same sequences, on the Lua
+-- that found it (the others' generators differ: there it would be one
+-- more random run; a line without the last field replays everywhere).
+local here = arg and arg[0] and arg[0]:match("^(.*/)") or "./"
+local lines = {}
+local corpus = io.open(here .. "seeds.txt")
+if corpus then
+	for line in corpus:lines() do lines[#lines + 1] = line end
+	corpus:close()     -- before the first sequence: its fd would count as a leak
+end
+local replayed = 0
+if not GIVEN_SEED and os.getenv("MIO_RANDOM_REPLAY") ~= "0" then
+	for _, line in ipairs(lines) do
+		local sd, n, st, on = line:gsub("#.*", ""):match("^%s*(%d+)%s+(%d+)%s+(%d+)%s*(%S*)%s*$")
+		if sd and on ~= "" and on ~= C.short then
+			print(string.format("test_random.lua: corpus seed %s is %s's, not replayed here", sd, on))
+		elseif sd then
+			print(string.format("test_random.lua: replaying corpus seed MIO_RANDOM_SEED=%s "
+				.. "MIO_RANDOM_SEQUENCES=%s MIO_RANDOM_STEPS=%s", sd, n, st))
+			run(tonumber(sd), tonumber(n), tonumber(st), math.huge, " (corpus)")
+			replayed = replayed + 1
+		elseif not line:match("^%s*#") and not line:match("^%s*$") then
+			print("test_random.lua: bad line in seeds.txt (want: seed sequences steps [lua]): " .. line)
+			os.exit(1)
+		end
+	end
+end
+
+print(string.format("test_random.lua: MIO_RANDOM_SEED=%d, up to %d sequences x %d steps, %g s (%s, backend %s)",
+	seed, SEQUENCES, STEPS, SECONDS, C.name, mio.backend()))
+run(seed, SEQUENCES, STEPS, SECONDS, "")
+print(string.format("test_random.lua: %d sequences, %d binding calls (%d of them the inventory sweep's), "
+	.. "%d s wall, %.1f s cpu, %d corpus seeds (MIO_RANDOM_SEED=%d, %s)",
+	sequences, calls, sweep_calls, elapsed(), os.clock() - t0, replayed, seed, C.name))
 print("test_random.lua: ok")

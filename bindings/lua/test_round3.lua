@@ -133,6 +133,51 @@ test("f05_blocking_pipe", function()
 	tx:close(); rx:close()
 end)
 
+-- Found by test_random.lua's inventory sweep (issue 19, "anything else the
+-- drivers found"): SWIG's __eq read the pointer word of any full
+-- userdata, so on Lua 5.3 and 5.4, where one operand's __eq is enough,
+-- `obj == io.stderr` read past the file's userdata (valgrind, ASan: a
+-- heap overflow), and two destroyed objects were equal (NULL == NULL).
+test("sweep_eq_foreign_userdata", function()
+	local p, q = mio.Poll(), mio.Poll()
+	assert(not (p == io.stderr) and not (io.stderr == p) and p ~= q and p == p)
+	local tx, rx = mio.pipe()
+	tx:close(); rx:close()
+	assert(tx ~= rx, "two closed pipe ends are equal")
+	local a, b = mio.Events(1), mio.Events(1)
+	local gc = debug.getmetatable(a).__gc
+	gc(a); gc(b)
+	assert(a ~= b, "two destroyed objects are equal")
+	p:close(); q:close()
+end)
+
+-- Also the sweep's: an argument error's message named the type of a
+-- userdata by reading it as SWIG's own (SWIG_Lua_typename): io.stderr's
+-- FILE * was read as a type record and its buffer printed as the name;
+-- a newproxy() (Lua 5.1, LuaJIT: no bytes at all) crashed Waker().
+test("sweep_foreign_userdata_in_errors", function()
+	local p = mio.Poll()
+	local foreign = { io.stderr }
+	if newproxy then foreign[2] = newproxy(true) end
+	for _, u in ipairs(foreign) do
+		for _, f in ipairs({
+			function() return mio.Waker(u, 1) end,
+			function() return p:poll(u, 0) end,
+			function() return p.registry(u) end,
+			function() return mio.Poll.poll end,
+		}) do
+			local ok, err = pcall(f)
+			if not ok then
+				assert(type(err) == "string" and err:find("got 'userdata'", 1, true), err)
+			end
+		end
+	end
+	-- no field can be set: a clear error, not SWIG's setter search
+	local ok, err = pcall(function() p.x = 1 end)
+	assert(not ok and err:find("a mio.Poll has no field to assign", 1, true), err)
+	p:close()
+end)
+
 local failed = 0
 for _, t in ipairs(tests) do
 	local ok, err = pcall(t[2])

@@ -17,7 +17,9 @@
 local C = {}
 
 C.name = (jit and jit.version) or _VERSION
+C.short = jit and "luajit" or ("lua" .. _VERSION:match("%d+%.%d+"))   -- as the interpreter's command
 function C.pack(...) return { n = select("#", ...), ... } end
+C.unpack = table.unpack or unpack
 local loadstr = loadstring or load
 
 C.wideint = math.type ~= nil and math.maxinteger ~= nil and math.maxinteger >= 2 ^ 62
@@ -66,10 +68,12 @@ function C.finalizer(fn)
 end
 
 -- The incremental collector with the given pause and step multiplier,
--- or its defaults (200, 200 on 5.1-5.3; 5.4 has its own).
+-- or its defaults (200, 200 on 5.1-5.3; 200, 100 and steps of 2^13 bytes
+-- on 5.4).
 function C.gc_incremental(pause, stepmul)
 	if _VERSION == "Lua 5.4" then
-		if pause then collectgarbage("incremental", pause, stepmul) else collectgarbage("incremental") end
+		-- (0 would mean "unchanged": the defaults are given by value)
+		collectgarbage("incremental", pause or 200, stepmul or 100, 13)
 	else  -- 5.1 to 5.3, LuaJIT: the incremental collector is the default
 		collectgarbage("setpause", pause or 200)
 		collectgarbage("setstepmul", stepmul or 200)

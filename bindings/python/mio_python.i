@@ -348,6 +348,22 @@ static void mio_b_py_release(Py_buffer *views, int n)
  * The sequence is read once into a tuple of our own: a list passed in
  * may be mutated by the code getting a buffer runs (3.12's __buffer__),
  * and PySequence_Fast would hand back that same list. */
+/* PyObject_GetBuffer, with a read-only buffer where a writable one is
+ * needed (readinto(b"..."), readv([b"..."])) a TypeError, as
+ * socket.recv_into and io's readinto raise, not BufferError: mio(7) says
+ * TypeError, ValueError or OverflowError for a bad argument. */
+static int mio_b_py_getbuf(PyObject *o, Py_buffer *view, int flags)
+{
+	if (PyObject_GetBuffer(o, view, flags) == 0)
+		return 0;
+	if ((flags & PyBUF_WRITABLE) && PyErr_ExceptionMatches(PyExc_BufferError)) {
+		PyErr_Clear();
+		PyErr_Format(PyExc_TypeError, "expected a read-write bytes-like object, not %.100s",
+			     Py_TYPE(o)->tp_name);
+	}
+	return -1;
+}
+
 static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer **views)
 {
 	if (PyUnicode_Check(seq) || PyBytes_Check(seq) || PyByteArray_Check(seq)) {
@@ -376,7 +392,7 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 		return -1;
 	}
 	for (Py_ssize_t i = 0; i < n; i++) {
-		if (PyObject_GetBuffer(PyTuple_GET_ITEM(fast, i), &(*views)[i], flags) < 0) {
+		if (mio_b_py_getbuf(PyTuple_GET_ITEM(fast, i), &(*views)[i], flags) < 0) {
 			mio_b_py_release(*views, (int)i);
 			PyMem_Free(*iov);
 			*iov = NULL;
@@ -523,7 +539,7 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
 }
 
 %typemap(in) (char *WBUF, size_t WBUFLEN) (Py_buffer wview, int wgot = 0) {
-	if (PyObject_GetBuffer($input, &wview, PyBUF_WRITABLE) < 0)
+	if (mio_b_py_getbuf($input, &wview, PyBUF_WRITABLE) < 0)
 		SWIG_fail;
 	wgot = 1;
 	$1 = (char *)wview.buf;

@@ -14,6 +14,39 @@
 
 
 
+/* SWIG's closures behind the lenfunc and inquiry slots take the
+ * wrapper's result without looking: len(x) of a failed __len__ did
+ * Py_DECREF(NULL), and bool(x) of a failed __bool__ returned false with
+ * the exception still set.  An object made by Events.__new__ alone (no C
+ * object: every method raises EBADF) crashed len() (found by
+ * test_stateful.py's inventory sweep, seed 298102933).  These replace the
+ * closures SWIG writes for every such slot, here and in any class that
+ * gets one later: an exception propagates, as the C API wants (-1). */
+%{
+#undef SWIGPY_LENFUNC_CLOSURE
+#define SWIGPY_LENFUNC_CLOSURE(wrapper)                                     \
+	SWIGINTERN Py_ssize_t wrapper##_lenfunc_closure(PyObject *a)        \
+	{                                                                   \
+		PyObject *r = wrapper(a, NULL);                             \
+		if (r == NULL)                                              \
+			return -1;                                          \
+		Py_ssize_t n = PyNumber_AsSsize_t(r, PyExc_OverflowError);  \
+		Py_DECREF(r);                                               \
+		return n;                                                   \
+	}
+#undef SWIGPY_INQUIRY_CLOSURE
+#define SWIGPY_INQUIRY_CLOSURE(wrapper)                                     \
+	SWIGINTERN int wrapper##_inquiry_closure(PyObject *a)               \
+	{                                                                   \
+		PyObject *r = wrapper(a, NULL);                             \
+		if (r == NULL)                                              \
+			return -1;                                          \
+		int t = PyObject_IsTrue(r);                                 \
+		Py_DECREF(r);                                               \
+		return t;                                                   \
+	}
+%}
+
 %feature("python:slot", "sq_length", functype="lenfunc") mio_b_events::__len__;
 %feature("python:slot", "nb_bool", functype="inquiry") mio_b_events::__bool__;
 %feature("python:slot", "tp_iter", functype="getiterfunc") mio_b_events::__iter__;

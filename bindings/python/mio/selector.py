@@ -198,7 +198,8 @@ class Selector(selectors.BaseSelector):
         """Wait until some registered file objects are ready or timeout
         (seconds; None: no limit, <= 0: do not wait) passes; returns
         [(key, events)] with events the ready subset of key.events.
-        Raises ValueError on a closed selector."""
+        Raises ValueError on a closed selector, and OSError(EBADF) when
+        a signal handler closes it during the wait (as select.epoll)."""
         if timeout is None:
             wait = None
         elif timeout <= 0:

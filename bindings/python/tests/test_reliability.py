@@ -301,7 +301,8 @@ class TestNul(unittest.TestCase):
 
 
 def one_of_each(tmpdir):
-    """A live object of every class, with the method to call on it."""
+    """A live object of every class, with the method to call on it
+    (test_surface.py takes its objects from here too)."""
     poll = mio.Poll()
     reg = poll.registry()
     events = mio.Events(4)
@@ -324,6 +325,7 @@ def one_of_each(tmpdir):
         (ul, lambda o: o.accept()), (us, lambda o: o.write(b"x")),
         (ud, lambda o: o.send(b"x")), (tx, lambda o: o.write(b"x")),
         (rx, lambda o: o.read(1)), (us2, lambda o: o.fileno()), (ud2, lambda o: o.fileno()),
+        (mio.TcpSocket.new_v4(), lambda o: o.local_addr()),
     ]
 
 

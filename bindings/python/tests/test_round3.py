@@ -286,5 +286,53 @@ except OSError as e:
             self.assertNotIn("__swig_destroy__", f.read())
 
 
+    def test_sweep_protocols_of_new_object(self):
+        # Found by test_stateful.py's inventory sweep (seed 298102933):
+        # len() of Events.__new__(Events) crashed (SWIG's lenfunc closure
+        # did Py_DECREF(NULL) when __len__ raised), and bool() returned
+        # False with EBADF left pending.  test_f01 skipped the dunders.
+        e = mio.Events.__new__(mio.Events)
+        for what, call in (("len", lambda: len(e)), ("bool", lambda: bool(e)),
+                           ("iter", lambda: list(e)), ("__len__", e.__len__),
+                           ("__bool__", e.__bool__), ("if", lambda: 1 if e else 0)):
+            with self.subTest(call=what):
+                with self.assertRaises(OSError) as cm:
+                    call()
+                self.assertEqual(cm.exception.errno, errno.EBADF)
+        live = mio.Events(4)
+        self.assertEqual((len(live), bool(live), list(live)), (0, False, []))
+        for name in ("Poll", "Events", "Waker"):
+            cls = getattr(mio, name)
+            o = cls.__new__(cls)
+            for attr in sorted(set(dir(cls)) - set(dir(object)) - {"__exit__"}):
+                if not attr.startswith("__"):
+                    continue
+                with self.subTest(cls=name, attr=attr):
+                    with self.assertRaises(OSError) as cm:
+                        getattr(o, attr)()
+                    self.assertEqual(cm.exception.errno, errno.EBADF)
+
+    def test_sweep_read_only_buffer_is_a_type_error(self):
+        # Found by test_stateful.py's inventory sweep (seed 3099132568, run
+        # 99 of 200): recv_into(b"...") raised BufferError, which mio(7)
+        # does not list (TypeError, ValueError or OverflowError for a bad
+        # argument; socket.recv_into raises TypeError).
+        a, b = mio.UnixDatagram.pair()
+        s, t = mio.UnixStream.pair()
+        tx, rx = mio.pipe()
+        try:
+            for call in (lambda: a.recv_into(b"\0x"), lambda: s.readinto(b"ab"),
+                         lambda: rx.readinto(memoryview(b"ab")), lambda: s.readv([bytearray(2), b"ab"]),
+                         lambda: rx.readv([b"ab"])):
+                with self.assertRaises(TypeError):
+                    call()
+            b.send(b"ok")
+            buf = bytearray(4)
+            self.assertEqual(a.recv_into(buf), 2)   # a writable one works
+        finally:
+            for o in (a, b, s, t, tx, rx):
+                o.close()
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -289,6 +289,42 @@ class TestSelector(unittest.TestCase):
         b.send(b"x")
         self.assertEqual(self.ready(1), [(a.fileno(), EVENT_READ)])
 
+    def test_closed_by_a_signal_handler_during_select(self):
+        # A handler that closes the selector while select() waits: the
+        # PEP 475 retry must not wait again on the closed poll (it did, for
+        # ever: issue 19, finding 6); OSError(EBADF) comes out, as from
+        # selectors.EpollSelector (select.epoll), and the selector is closed.
+        for timeout in (None, 5.0):
+            with self.subTest(timeout=timeout):
+                sel = mio.Selector()
+                a, b = self.pair()
+                sel.register(a, EVENT_READ)
+                old = signal.signal(signal.SIGALRM, lambda *args: sel.close())
+                self.addCleanup(signal.signal, signal.SIGALRM, old)
+                signal.setitimer(signal.ITIMER_REAL, 0.05)
+                t = time.monotonic()
+                try:
+                    with self.assertRaises(OSError) as cm:
+                        sel.select(timeout)
+                finally:
+                    signal.setitimer(signal.ITIMER_REAL, 0)
+                self.assertEqual(cm.exception.errno, errno.EBADF)
+                self.assertLess(time.monotonic() - t, 3.0)
+                self.assertIsNone(sel.get_map())
+                self.assertRaises(ValueError, sel.select, 0)
+        if hasattr(selectors, "EpollSelector"):
+            # the reference: what select.epoll does
+            ref = selectors.EpollSelector()
+            old = signal.signal(signal.SIGALRM, lambda *args: ref.close())
+            signal.setitimer(signal.ITIMER_REAL, 0.05)
+            try:
+                with self.assertRaises(OSError) as cm:
+                    ref.select(5.0)
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
+            self.assertEqual(cm.exception.errno, errno.EBADF)
+
     def test_get_map_live(self):
         m = self.sel.get_map()
         a, b = self.pair()

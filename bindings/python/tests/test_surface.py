@@ -103,19 +103,9 @@ class TestInventory(unittest.TestCase):
 
 
 def one_of_each(tmp):
-    poll = mio.Poll()
-    reg = poll.registry()
-    events = mio.Events(4)
-    waker = mio.Waker(reg, 1)
-    waker.wake()
-    poll.poll(events, 1.0)
-    lst = mio.TcpListener.bind(("127.0.0.1", 0))
-    tx, rx = mio.pipe()
-    us, us2 = mio.UnixStream.pair()
-    ud, ud2 = mio.UnixDatagram.pair()
-    return [poll, reg, events, events.get(0), waker, lst, mio.TcpStream.connect(lst.local_addr()),
-            mio.TcpSocket.new_v4(), mio.UdpSocket.bind(("127.0.0.1", 0)),
-            mio.UnixListener.bind(os.path.join(tmp, "l")), us, ud, tx, rx]
+    """An object of every class (some twice: a pair's other end)."""
+    from test_reliability import one_of_each as with_uses   # this directory
+    return [o for o, _ in with_uses(tmp)]
 
 
 class TestCreationPaths(unittest.TestCase):
@@ -131,7 +121,7 @@ class TestCreationPaths(unittest.TestCase):
         self.tmp.cleanup()
 
     def test_all_fourteen(self):
-        self.assertEqual(sorted(type(o).__name__ for o in self.objs), sorted(mio_classes()))
+        self.assertEqual(sorted({type(o).__name__ for o in self.objs}), sorted(mio_classes()))
 
     def test_no_instance_attributes_no_subclass(self):
         for o in self.objs:
