@@ -42,6 +42,7 @@ from ._mio import (
     EVENT_READABLE,
     EVENT_WRITABLE,
     EVENT_WRITE_CLOSED,
+    LEVEL,
     LIO,
     PRIORITY,
     READABLE,
@@ -77,7 +78,7 @@ __version__ = "1.2.0"
 __all__ = [
     "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
     "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
     "SHUT_RDWR", "SHUT_WR", "WRITABLE",
     "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
     "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",

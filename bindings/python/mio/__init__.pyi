@@ -39,7 +39,7 @@ __version__: str
 __all__ = [
     "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
     "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
     "SHUT_RDWR", "SHUT_WR", "WRITABLE",
     "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
     "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",
@@ -64,6 +64,8 @@ EVENT_WRITE_CLOSED: int
 EVENT_PRIORITY: int
 EVENT_AIO: int
 EVENT_LIO: int
+# or'ed into interests: a level-triggered registration (libmio 1.2)
+LEVEL: int
 
 def version() -> str: ...
 def backend() -> str: ...
@@ -80,6 +82,7 @@ class _Closable:
 class Poll(_Closable):
     def __init__(self) -> None: ...
     def poll(self, events: Events, timeout: float | None = None) -> int: ...
+    def wait(self, timeout: float | None = None, max_events: int = 1024, /) -> list[tuple[int, int]]: ...
     def registry(self) -> Registry: ...
     def fileno(self) -> int: ...
 
