@@ -6,20 +6,19 @@ sockets and pipes here are always non-blocking and close-on-exec:
 
     import mio
     poll = mio.Poll()
-    events = mio.Events(1024)
     listener = mio.TcpListener.bind(("127.0.0.1", 9000))
     poll.registry().register(listener, 0, mio.READABLE)
     while True:
-        poll.poll(events, None)
-        for event in events:
-            ...  # event.token(), event.is_readable(), ...
+        for token, readiness in poll.wait(None):
+            ...  # readiness & mio.EVENT_READABLE, ...
 
 Readiness is edge-triggered: after an event, read or write until
-BlockingIOError.  Errors are OSError with the errno of the C call.
+BlockingIOError (interests or'ed with LEVEL make a registration
+level-triggered).  Errors are OSError with the errno of the C call.
 
 Poll, Registry, Events, Event, Waker
-    the selector, its registrations, the events buffer, one event, and a
-    cross-thread wake-up.
+    the selector, its registrations, the events buffer and one event
+    (for Poll.poll; Poll.wait needs neither), and a cross-thread wake-up.
 TcpListener, TcpStream, TcpSocket, UdpSocket, UnixListener, UnixStream,
 UnixDatagram, Sender, Receiver, pipe()
     sockets and pipes; addresses are the socket module's.
