@@ -70,8 +70,12 @@ for cand in /usr/bin/python3 "$(sed -n 's/^PYTHON = //p' "$pymod/Makefile" 2>/de
 		break
 	fi
 done
+# The Lua rows run on LUA (configure's newest Lua, 5.4 here), with the
+# module built for its C ABI (bindings/lua/luaX.Y/, since the module is
+# built for every Lua).
 lua=$(sed -n 's/^LUA = //p' "$top/bindings/lua/Makefile" 2>/dev/null)
-[ -f "$top/bindings/lua/.libs/mio.so" ] || lua=
+luaso=$top/bindings/lua/lua$(sed -n 's/^LUA_ABI = //p' "$top/bindings/lua/Makefile" 2>/dev/null)/.libs/mio.so
+[ -f "$luaso" ] || lua=
 
 # cmd SYSTEM WORKLOAD COUNT: sets run_env (VAR=value words) and run_cmd
 # (the program and its arguments) for one run, or says why not on fd 3.
@@ -126,7 +130,7 @@ ln -s "$pymod" "$R/p" && ln -s "$pymod/.libs" "$R/q"
 # (The Lua module in a directory of its own: Python would import a mio.so
 # next to pingpong.py.)
 mkdir "$R/l"
-[ -f "$top/bindings/lua/.libs/mio.so" ] && ln -s "$top/bindings/lua/.libs/mio.so" "$R/l/mio.so"
+[ -f "$luaso" ] && ln -s "$luaso" "$R/l/mio.so"
 cp "$here/bindings/pingpong.py" "$here/bindings/pingpong.lua" "$R/" 2>/dev/null
 cp "$B/libfixedtime.so" "$R/t.so" 2>/dev/null ||
 	{ echo "budgets: $B/libfixedtime.so missing (make -C bench budgets builds it)" >&2; exit 2; }

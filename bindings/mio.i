@@ -133,6 +133,42 @@ static void mio_b_repr(const swig_type_info *ty, const void *ptr, char *buf)
 		}                                                           \
 		mio_bind_##T##_call_end(o);                                 \
 	} while (0)
+
+/* A wait of Poll.poll or Poll.wait on the selector sel (held by
+ * mio_bind_poll_wait_begin): CALL waits with t_, the timeout (NULL: no
+ * limit), the language's lock released around it.  Interrupted by a
+ * signal: MIO_B_EINTR_RETRY says whether to wait again for the time left
+ * (Python, PEP 475: yes if the handlers returned, else their exception)
+ * or to fail EINTR (Lua).  A handler may have closed the poll
+ * (Poll.close(), mio.Selector.close()): waiting again would wait on a
+ * closed poll for ever, so that is EBADF.  The deadline costs a clock
+ * read only for a timeout > 0. */
+#define MIO_B_WAIT(sel, timeout, rc, CALL)                                  \
+	do {                                                                \
+		const struct timespec *t_ = (timeout);                      \
+		struct timespec deadline_, left_;                           \
+		int timed_ = t_ != NULL && (t_->tv_sec != 0 || t_->tv_nsec != 0); \
+		if (timed_)                                                 \
+			mio_bind_deadline(&deadline_, t_);                  \
+		for (;;) {                                                  \
+			MIO_B_BLOCKING_BEGIN                                \
+			rc = (CALL);                                        \
+			MIO_B_BLOCKING_END                                  \
+			if (rc != -EINTR || !MIO_B_EINTR_RETRY)             \
+				break;                                      \
+			if ((sel)->closed) {                                \
+				rc = -EBADF;                                \
+				break;                                      \
+			}                                                   \
+			if (timed_) {                                       \
+				if (!mio_bind_time_left(&deadline_, &left_)) { \
+					rc = 0;                             \
+					break;                              \
+				}                                           \
+				t_ = &left_;                                \
+			}                                                   \
+		}                                                           \
+	} while (0)
 %}
 
 
@@ -241,6 +277,9 @@ static mio_b_pair_pipe mio_b_pipe(void)
  * make an object with no handle (mio.Registry() dereferenced NULL). */
 %nodefaultctor;
 
+/* Poll.wait, events:token/readiness, LEVEL: their C comes before the
+ * classes' (SWIG writes a class's %extend code where the class is). */
+%include "mio_wait.i"
 
 struct mio_b_poll {};
 struct mio_b_registry {};
@@ -260,42 +299,14 @@ struct mio_b_waker {};
 		mio_bind_poll_close($self);
 		return 0;
 	}
-	/* Waits for events.  Interrupted by a signal: MIO_B_EINTR_RETRY says
-	 * whether to wait again for the time left (Python, PEP 475: yes if
-	 * the handlers returned, else their exception) or to fail EINTR
-	 * (Lua).  The deadline costs a clock read only for a timeout > 0. */
+	/* Waits for events into events (MIO_B_WAIT: signals, the time left). */
 	int poll(mio_b_events *events, const struct timespec *TIMEOUT = NULL)
 	{
 		mio_b_sel *sel = mio_bind_poll_wait_begin($self, events);
-		const struct timespec *t = TIMEOUT;
-		struct timespec deadline, left;
-		int timed = t != NULL && (t->tv_sec != 0 || t->tv_nsec != 0);
 		int rc;
 		if (sel == NULL)
 			return -1;
-		if (timed)
-			mio_bind_deadline(&deadline, t);
-		for (;;) {
-			MIO_B_BLOCKING_BEGIN
-			rc = mio_poll_wait(sel->poll, events->h, t);
-			MIO_B_BLOCKING_END
-			if (rc != -EINTR || !MIO_B_EINTR_RETRY)
-				break;
-			/* The handlers ran: one may have closed this poll
-			 * (Poll.close(), mio.Selector.close()); waiting again
-			 * would wait on a closed poll for ever. */
-			if (sel->closed) {
-				rc = -EBADF;
-				break;
-			}
-			if (timed) {
-				if (!mio_bind_time_left(&deadline, &left)) {
-					rc = 0;
-					break;
-				}
-				t = &left;
-			}
-		}
+		MIO_B_WAIT(sel, TIMEOUT, rc, mio_poll_wait(sel->poll, events->h, t_));
 		mio_bind_poll_wait_end(sel, events);
 		return (int)mio_b_set(rc);
 	}

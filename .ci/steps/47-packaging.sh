@@ -164,24 +164,10 @@ echo "pkg-config mio: $(PKG_CONFIG_PATH=$PC pkg-config --modversion --cflags --l
 
 # ---- 2. Python: venvs, pip, then the suite and mypy ----------------------
 # $1 label (venv-debian, venv-pyenv), $2 the interpreter.  Transcript in
-# $W/logs/$1.pip.log; the row's results in $W/results/python-$1.
+# $W/logs/$1.pip.log (bindings/python/venv-install.sh, which the bench's
+# venv row uses too).
 venv_install() {
-	local label=$1 py=$2 v=$W/$1 log=$W/logs/$1.pip.log row=python-$1
-	{
-		echo "\$ $py -m venv $v"
-		"$py" -m venv "$v" || return 1
-		echo "\$ grep include-system-site-packages $v/pyvenv.cfg"
-		grep include-system-site-packages "$v/pyvenv.cfg"
-		grep -qx 'include-system-site-packages = false' "$v/pyvenv.cfg" || { echo "system site-packages in the venv"; return 1; }
-		echo "\$ $v/bin/python -m pip list"
-		"$v/bin/python" -m pip list 2>/dev/null
-		echo "\$ $v/bin/python -m pip install --no-index --find-links /usr/share/python-wheels wheel"
-		"$v/bin/python" -m pip install --no-index --find-links /usr/share/python-wheels wheel || return 1
-		echo "\$ PKG_CONFIG_PATH=$PC $v/bin/python -m pip install --no-index --no-build-isolation -v $sdist"
-		PKG_CONFIG_PATH=$PC "$v/bin/python" -m pip install --no-index --no-build-isolation -v "$sdist" || return 1
-		echo "\$ $v/bin/python -m pip list"
-		"$v/bin/python" -m pip list 2>/dev/null
-	} >"$log" 2>&1
+	sh "$SRCDIR/bindings/python/venv-install.sh" "$2" "$W/$1" "$sdist" "$PC" >"$W/logs/$1.pip.log" 2>&1
 }
 # mio from the venv only, nothing of the build or source tree on sys.path.
 venv_where() {

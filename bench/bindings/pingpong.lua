@@ -5,8 +5,10 @@
 --
 --     lua5.4 pingpong.lua SYSTEM ROUND_TRIPS   run one system, print elapsed ns
 --
--- SYSTEM: "mio" (UnixStream pair, poll:poll(events), events:len(),
--- events:get(i):token(), stream:read(n), stream:write(s)) or "luv"
+-- SYSTEM: "token" (the documented idiom of libmio 1.2: UnixStream pair,
+-- poll:poll(events), events:len(), events:token(i), stream:read(n),
+-- stream:write(s)), "mio" (the 1.0/1.1 loop: the same with
+-- events:get(i):token(), an Event userdata per event) or "luv"
 -- (uv.new_poll on the socketpair's fds + uv.fs_read/uv.fs_write, the
 -- readiness-style luv loop closest to mio's).
 local system, N = arg[1], tonumber(arg[2])
@@ -36,6 +38,33 @@ local function bench_mio(n)
 				-- one 64-byte message is all there is; on epoll a new
 				-- message is a new edge (run.sh measures epoll builds only)
 				b:write(b:read(4096))
+			else
+				a:read(4096)
+				done = done + 1
+				if done < n then a:write(MSG) end
+			end
+		end
+	end
+	local elapsed = clock() - t0
+	a:close(); b:close(); poll:close()
+	return elapsed
+end
+
+local function bench_token(n)
+	local mio = require "mio"
+	local poll = assert(mio.Poll())
+	local reg = poll:registry()
+	local events = assert(mio.Events(16))
+	local a, b = mio.UnixStream.pair()
+	assert(reg:register(a, 0, mio.READABLE))
+	assert(reg:register(b, 1, mio.READABLE))
+	local done = 0
+	local t0 = clock()
+	a:write(MSG)
+	while done < n do
+		for i = 0, poll:poll(events) - 1 do
+			if events:token(i) == 1 then
+				b:write(b:read(4096))  -- as in bench_mio
 			else
 				a:read(4096)
 				done = done + 1
@@ -78,5 +107,5 @@ local function bench_luv(n)
 	return elapsed
 end
 
-local systems = { mio = bench_mio, luv = bench_luv }
+local systems = { token = bench_token, mio = bench_mio, luv = bench_luv }
 print(string.format("%d", assert(systems[system], "unknown system")(N)))

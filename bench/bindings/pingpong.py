@@ -8,8 +8,11 @@ them back, the loop wakes, A reads them.
 
 SYSTEM is one of:
   selectors   stdlib selectors.DefaultSelector (epoll) + os.read/os.write
-  mio         the mio binding: Poll + raw fds + os.read/os.write, the
-              documented idiom  poll.poll(events, None) /
+  wait        the mio binding's documented idiom (libmio 1.2): Poll + raw
+              fds + os.read/os.write,
+              for token, readiness in poll.wait(None)
+  mio         the mio binding's 1.0/1.1 loop, an Events buffer and Event
+              objects: poll.poll(events, None) /
               for ev in events: ev.token(), ev.is_readable()
   uvloop      uvloop's event loop, asyncio Protocols on the socketpair
 run.sh runs each system for wall time (medians) and under callgrind at N
@@ -91,6 +94,39 @@ def bench_mio(n):
     return elapsed
 
 
+def bench_wait(n):
+    import mio
+    poll = mio.Poll()
+    reg = poll.registry()
+    a, b = pair()
+    fa, fb = a.fileno(), b.fileno()
+    reg.register(fa, 0, mio.READABLE)
+    reg.register(fb, 1, mio.READABLE)
+    wait = poll.wait
+    readable = mio.EVENT_READABLE
+    read, write = os.read, os.write
+    done = 0
+    t0 = time.perf_counter_ns()
+    write(fa, MSG)
+    while done < n:
+        for token, readiness in wait(None):
+            if token == 1:
+                # Edge-triggered: as in bench_mio.
+                write(fb, read(fb, 4096))
+            else:
+                read(fa, 4096)
+                done += 1
+                if done < n:
+                    write(fa, MSG)
+    elapsed = time.perf_counter_ns() - t0
+    reg.deregister(fa)
+    reg.deregister(fb)
+    poll.close()
+    a.close()
+    b.close()
+    return elapsed
+
+
 def bench_uvloop(n):
     import asyncio
     import uvloop
@@ -138,7 +174,7 @@ def bench_uvloop(n):
         loop.close()
 
 
-SYSTEMS = {"selectors": bench_selectors, "mio": bench_mio, "uvloop": bench_uvloop}
+SYSTEMS = {"selectors": bench_selectors, "wait": bench_wait, "mio": bench_mio, "uvloop": bench_uvloop}
 
 
 def main():

@@ -380,6 +380,33 @@ START_TEST(test_close_during_wait)
 }
 END_TEST
 
+/* A wait into the caller's own memory (Poll.wait): begin and end with no
+ * Events hold the selector only; two such waits may overlap (the library
+ * answers EBUSY to the second), and a close in the middle frees the
+ * selector when the last of them ends. */
+START_TEST(test_wait_without_events)
+{
+	mio_b_poll *p = mio_bind_poll_new();
+	mio_b_sel *sel = mio_bind_poll_wait_begin(p, NULL);
+	ck_assert_ptr_nonnull(sel);
+	ck_assert_int_eq(sel->refs, 2);
+	ck_assert_int_eq(sel->waits, 1);
+	mio_b_sel *sel2 = mio_bind_poll_wait_begin(p, NULL);
+	ck_assert_ptr_eq(sel2, sel);
+	ck_assert_int_eq(sel->waits, 2);
+	mio_raw_event out[4];
+	struct timespec zero = { 0, 0 };
+	ck_assert_int_eq(mio_poll_wait_raw(sel->poll, out, 4, &zero), 0);
+	mio_bind_poll_wait_end(sel2, NULL);
+	mio_bind_poll_close(p);
+	ck_assert_ptr_nonnull(sel->poll);  /* one wait still in progress */
+	ck_assert_b_err(mio_bind_poll_wait_begin(p, NULL), EBADF);
+	mio_bind_poll_delete(p);
+	ck_assert_int_eq(sel->refs, 1);
+	mio_bind_poll_wait_end(sel, NULL);  /* frees the selector: LSan checks */
+}
+END_TEST
+
 START_TEST(test_waker_and_close)
 {
 	mio_b_poll *p = mio_bind_poll_new();
@@ -563,6 +590,7 @@ int main(void)
 	tcase_add_test(tc, test_closed_poll_is_ebadf);
 	tcase_add_test(tc, test_close_during_wait);
 	tcase_add_test(tc, test_wait_holds_selector_and_events);
+	tcase_add_test(tc, test_wait_without_events);
 	tcase_add_test(tc, test_waker_and_close);
 	tcase_add_test(tc, test_handle_wrap_close_delete);
 	tcase_add_test(tc, test_sigpipe_guard);

@@ -233,11 +233,12 @@ mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev)
 		mio_b_err = EBADF;
 		return NULL;
 	}
-	if (ev->busy) {
+	if (ev != NULL && ev->busy) {
 		mio_b_err = EBUSY;
 		return NULL;
 	}
-	ev->busy = 1;
+	if (ev != NULL)
+		ev->busy = 1;
 	sel->refs++;
 	sel->waits++;
 	return sel;
@@ -253,9 +254,11 @@ static void events_free(mio_b_events *e)
 
 void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev)
 {
-	ev->busy = 0;
-	if (ev->dead)
-		events_free(ev);
+	if (ev != NULL) {
+		ev->busy = 0;
+		if (ev->dead)
+			events_free(ev);
+	}
 	if (--sel->waits == 0 && sel->closed)
 		sel_close_now(sel);
 	mio_bind_sel_unref(sel);

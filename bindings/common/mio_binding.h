@@ -188,7 +188,10 @@ MIO_B_API int mio_bind_poll_fd(mio_b_poll *p);
  * mio_b_err = EBADF if the Poll is closed, EBUSY if ev is being filled by
  * another wait); the caller waits on sel->poll into ev->h without any
  * lock, then end drops both holds.  Between them, p may be destroyed by
- * another thread (nothing may touch it) and ev only marked dead. */
+ * another thread (nothing may touch it) and ev only marked dead.  ev may
+ * be NULL for a wait into memory of the caller's own (Poll.wait, the
+ * one-call wait into an array on its stack): then only the selector is
+ * held. */
 MIO_B_API mio_b_sel *mio_bind_poll_wait_begin(mio_b_poll *p, mio_b_events *ev);
 MIO_B_API void mio_bind_poll_wait_end(mio_b_sel *sel, mio_b_events *ev);
 

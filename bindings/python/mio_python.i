@@ -777,10 +777,12 @@ static int mio_b_py_seal(void)
 	return 0;
 }
 
+static int mio_b_py_wait_install(void);  /* mio_python_wait.i: Poll.wait's fast path */
+
 PyMODINIT_FUNC PyInit__mio(void)
 {
 	PyObject *m = mio_b_py_swig_init();
-	if (m != NULL && (mio_b_py_seal() < 0 ||
+	if (m != NULL && (mio_b_py_wait_install() < 0 || mio_b_py_seal() < 0 ||
 			  PyModule_SetDocString(m, "The C extension of the package mio (libmio, Rust's mio in C):\n"
 					    "import its classes from mio.  help(mio) says how to use them;\n"
 					    "man 7 mio documents both languages.") < 0))

@@ -111,8 +111,7 @@ io.stdout:write("listening on ", listener:local_addr(), "\n")
 io.stdout:flush()
 
 while true do
-	assert(poll:poll(events, nil))
-	for ev in events:iter() do
-		resume(ev:token())
+	for i = 0, assert(poll:poll(events, nil)) - 1 do
+		resume(events:token(i))
 	end
 end

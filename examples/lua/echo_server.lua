@@ -81,10 +81,11 @@ local function service(token, conn)
 	repeat until turn(token, conn) ~= "again"
 end
 
+-- poll:poll returns how many events it stored; events:token(i) reads one
+-- (0-based) without making an Event object.
 while true do
-	assert(poll:poll(events, nil))
-	for ev in events:iter() do
-		local token = ev:token()
+	for i = 0, assert(poll:poll(events, nil)) - 1 do
+		local token = events:token(i)
 		if token == SERVER then
 			while true do
 				local stream = listener:accept()

@@ -69,7 +69,6 @@ def main(argv: list[str]) -> None:
     addr = parse(argv[1]) if len(argv) > 1 else ("127.0.0.1", 9000)
     poll = mio.Poll()
     registry = poll.registry()
-    events = mio.Events(256)
     listener = mio.TcpListener.bind(addr)
     registry.register(listener, SERVER, mio.READABLE)
     print("listening on %s" % mio.addr_format(listener.local_addr()), flush=True)
@@ -79,9 +78,9 @@ def main(argv: list[str]) -> None:
     buf = bytearray(65536)
 
     while True:
-        poll.poll(events, None)
-        for ev in events:
-            token = ev.token()
+        # One call per wait: the events as (token, readiness) tuples.
+        # Whatever the readiness, a connection's turn ends on EAGAIN.
+        for token, _readiness in poll.wait(None):
             if token == SERVER:
                 while True:  # edge-triggered: accept until it would block
                     try:

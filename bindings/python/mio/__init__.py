@@ -6,20 +6,19 @@ sockets and pipes here are always non-blocking and close-on-exec:
 
     import mio
     poll = mio.Poll()
-    events = mio.Events(1024)
     listener = mio.TcpListener.bind(("127.0.0.1", 9000))
     poll.registry().register(listener, 0, mio.READABLE)
     while True:
-        poll.poll(events, None)
-        for event in events:
-            ...  # event.token(), event.is_readable(), ...
+        for token, readiness in poll.wait(None):
+            ...  # readiness & mio.EVENT_READABLE, ...
 
 Readiness is edge-triggered: after an event, read or write until
-BlockingIOError.  Errors are OSError with the errno of the C call.
+BlockingIOError (interests or'ed with LEVEL make a registration
+level-triggered).  Errors are OSError with the errno of the C call.
 
 Poll, Registry, Events, Event, Waker
-    the selector, its registrations, the events buffer, one event, and a
-    cross-thread wake-up.
+    the selector, its registrations, the events buffer and one event
+    (for Poll.poll; Poll.wait needs neither), and a cross-thread wake-up.
 TcpListener, TcpStream, TcpSocket, UdpSocket, UnixListener, UnixStream,
 UnixDatagram, Sender, Receiver, pipe()
     sockets and pipes; addresses are the socket module's.
@@ -46,6 +45,7 @@ from ._mio import (
     EVENT_READABLE,
     EVENT_WRITABLE,
     EVENT_WRITE_CLOSED,
+    LEVEL,
     LIO,
     PRIORITY,
     READABLE,
@@ -84,7 +84,7 @@ __version__ = "1.2.0"
 __all__ = [
     "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
     "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
     "SHUT_RDWR", "SHUT_WR", "WRITABLE",
     "ECN_CE", "ECN_ECT0", "ECN_ECT1", "ECN_NOT_ECT", "UDP_MAX_SEGMENTS",
     "UDP_MSG_TRUNC", "UDP_MSGS_MAX",

@@ -54,7 +54,7 @@ __version__: str
 __all__ = [
     "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
     "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
+    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
     "SHUT_RDWR", "SHUT_WR", "WRITABLE",
     "ECN_CE", "ECN_ECT0", "ECN_ECT1", "ECN_NOT_ECT", "UDP_MAX_SEGMENTS",
     "UDP_MSG_TRUNC", "UDP_MSGS_MAX",
@@ -89,6 +89,8 @@ ECN_CE: int
 UDP_MSG_TRUNC: int
 UDP_MSGS_MAX: int
 UDP_MAX_SEGMENTS: int
+# or'ed into interests: a level-triggered registration (libmio 1.2)
+LEVEL: int
 
 def version() -> str: ...
 def backend() -> str: ...
@@ -105,6 +107,7 @@ class _Closable:
 class Poll(_Closable):
     def __init__(self) -> None: ...
     def poll(self, events: Events, timeout: float | None = None) -> int: ...
+    def wait(self, timeout: float | None = None, max_events: int = 1024, /) -> list[tuple[int, int]]: ...
     def registry(self) -> Registry: ...
     def fileno(self) -> int: ...
 

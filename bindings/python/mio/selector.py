@@ -16,29 +16,16 @@ rounded up to the millisecond and negative ones taken as 0, a select()
 interrupted by a signal retried with the time left (PEP 475) unless the
 signal handler raises.
 
-Level-triggered selectors on edge-triggered mio.  selectors promises that
-a ready file object is reported by every select() while it stays ready;
-mio reports a source once per readiness edge.  The emulation: every fd
-that select() reports is re-armed with Registry.reregister at the start
-of the *next* select(), i.e. after the caller has done its I/O, right
-before the wait.  A re-registration makes both backends look at the
-current state again:
-  - epoll: EPOLL_CTL_MOD re-evaluates the fd's readiness, so an fd that
-    is still ready goes straight back on the ready list;
-  - poll(2): mio took the reported bits out of the fd's pollfd until it
-    is re-armed, and reregister puts them back, so the next poll(2)
-    (level-triggered) sees the fd if it is still ready.
-An fd that was not reported needs nothing: its next readiness is a new
-edge.  Re-arming after the caller's I/O rather than right after the
-report matters: re-armed at once, an fd the caller then drains would
-still come back once (spurious readiness), which a level-triggered
-selector never reports.  modify() re-registers anyway, which counts as
-the re-arm; unregister() drops the pending one.
-
-Cost: one Registry.reregister per reported fd per select() (one
-epoll_ctl on epoll, no system call on poll(2)); the events buffer grows
-with the number of registered fds so one wait returns every ready fd,
-as epoll_wait does for EpollSelector.  Tokens are the fds themselves.
+Level-triggered, as selectors promises (a ready file object is reported
+by every select() while it stays ready): every fd is registered with
+mio.LEVEL, which makes the registration level-triggered on both backends
+(epoll without EPOLLET; poll(2) as it is), so nothing is re-armed.  A
+select() is one Poll.wait call, whose list of (token, readiness) pairs
+(the tokens are the fds) is mapped to keys and selectors events.  The
+one exception: with more registered fds than one Poll.wait returns
+(1024), a select() waits with Poll.poll into an Events buffer as large
+as the number of fds, so that one select() still returns every ready
+fd, as EpollSelector's does.
 """
 from __future__ import annotations
 
@@ -46,8 +33,7 @@ import math
 import selectors
 from collections.abc import Mapping
 from selectors import EVENT_READ, EVENT_WRITE, SelectorKey
-from time import monotonic
-from typing import TYPE_CHECKING, Any, Iterator, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple
 
 import mio
 
@@ -56,10 +42,45 @@ if TYPE_CHECKING:
 
 __all__ = ["Selector"]
 
-# mio interests for each selectors event mask (index: EVENT_READ|EVENT_WRITE).
-_INTEREST = (0, mio.READABLE, mio.WRITABLE, mio.READABLE | mio.WRITABLE)
+# mio interests for each selectors event mask (index: EVENT_READ|EVENT_WRITE),
+# level-triggered.
+_INTEREST = (0, mio.READABLE | mio.LEVEL, mio.WRITABLE | mio.LEVEL,
+             mio.READABLE | mio.WRITABLE | mio.LEVEL)
 _BOTH = EVENT_READ | EVENT_WRITE
-_EVENTS_MIN = 64          # initial capacity of the events buffer
+# The most events one Poll.wait returns; above this many fds, select()
+# waits into an Events buffer instead.
+_WAIT_MAX = 1024
+
+
+def _mask(readiness: int) -> int:
+    """The selectors events of a readiness (EVENT_* bits), for a key that
+    wants both: as EpollSelector maps every epoll flag but EPOLLIN to
+    EVENT_WRITE and every one but EPOLLOUT to EVENT_READ."""
+    mask = 0
+    if readiness & (mio.EVENT_READABLE | mio.EVENT_READ_CLOSED | mio.EVENT_ERROR):
+        mask = EVENT_READ
+    if readiness & (mio.EVENT_WRITABLE | mio.EVENT_WRITE_CLOSED | mio.EVENT_ERROR):
+        mask |= EVENT_WRITE
+    return mask
+
+
+# Readiness is 8 bits: the mask of each, looked up rather than computed.
+_MASK = tuple(_mask(r) for r in range(256))
+
+_Ready = Tuple[SelectorKey, int]
+
+
+def _results(key: SelectorKey) -> Tuple[Optional[_Ready], ...]:
+    """What select() reports for key, indexed by the mask of the event:
+    made once per register/modify, so that select() makes no tuple and
+    reads no attribute per event.  One interest: whatever the event says
+    (data, hangup, error) is that interest, as in EpollSelector (its
+    mapping, masked with key.events).  Both: the mask, none for 0."""
+    kev = key.events
+    if kev != _BOTH:
+        one = (key, kev)
+        return (one, one, one, one)
+    return (None, (key, EVENT_READ), (key, EVENT_WRITE), (key, _BOTH))
 
 
 def _fileobj_to_fd(fileobj: FileDescriptorLike) -> int:
@@ -109,11 +130,13 @@ class Selector(selectors.BaseSelector):
         self._map: Optional[_SelectorMapping] = _SelectorMapping(self)
         self._poll: Optional[mio.Poll] = mio.Poll()
         self._registry: Optional[mio.Registry] = self._poll.registry()
-        self._events = mio.Events(_EVENTS_MIN)
-        self._capacity = _EVENTS_MIN
-        # fd -> mio interest of the fds the last select() reported: they
-        # are re-armed at the start of the next select().
-        self._rearm: dict[int, int] = {}
+        # fd -> _results(its key): what select() hands out.
+        self._ready: dict[int, Tuple[Optional[_Ready], ...]] = {}
+        # What select() waits with: poll.wait, or _wait_many past
+        # _WAIT_MAX fds (_pick_wait), None once closed.
+        self._wait: Optional[Callable[[Optional[float]], List[Tuple[int, int]]]] = self._poll.wait
+        # Only with more than _WAIT_MAX fds (select()).
+        self._events: Optional[mio.Events] = None
 
     def _fileobj_lookup(self, fileobj: FileDescriptorLike) -> int:
         """The fd of fileobj, or of the registered key holding that very
@@ -146,6 +169,8 @@ class Selector(selectors.BaseSelector):
             raise KeyError("{!r} (FD {}) is already registered".format(fileobj, key.fd))
         self._live_registry().register(key.fd, key.fd, _INTEREST[events])
         self._fd_to_key[key.fd] = key
+        self._ready[key.fd] = _results(key)
+        self._pick_wait()
         return key
 
     def unregister(self, fileobj: FileDescriptorLike) -> SelectorKey:
@@ -155,7 +180,8 @@ class Selector(selectors.BaseSelector):
             key = self._fd_to_key.pop(self._fileobj_lookup(fileobj))
         except KeyError:
             raise KeyError("{!r} is not registered".format(fileobj)) from None
-        self._rearm.pop(key.fd, None)
+        self._ready.pop(key.fd, None)
+        self._pick_wait()
         if self._registry is not None:
             try:
                 self._registry.deregister(key.fd)
@@ -180,18 +206,17 @@ class Selector(selectors.BaseSelector):
             try:
                 if (not events) or (events & ~(EVENT_READ | EVENT_WRITE)):
                     raise ValueError("Invalid events: {!r}".format(events))
-                # Also the re-arm, if select() just reported it.
                 self._live_registry().reregister(key.fd, key.fd, _INTEREST[events])
             except BaseException:
                 self.unregister(fileobj)
                 raise
-            self._rearm.pop(key.fd, None)
             changed = True
         if data != key.data:
             changed = True
         if changed:
             key = key._replace(events=events, data=data)
             self._fd_to_key[key.fd] = key
+            self._ready[key.fd] = _results(key)
         return key
 
     def select(self, timeout: Optional[float] = None) -> List[Tuple[SelectorKey, int]]:
@@ -207,66 +232,56 @@ class Selector(selectors.BaseSelector):
         else:
             # Millisecond resolution: round up, to wait at least timeout.
             wait = math.ceil(timeout * 1e3) * 1e-3
-        poll = self._poll
-        registry = self._registry
-        if poll is None or registry is None:
+        wait_ = self._wait
+        if wait_ is None:
             raise ValueError("I/O operation on closed selector")
-        fd_to_key = self._fd_to_key
-        rearm = self._rearm
-        if rearm:
-            reregister = registry.reregister
-            for fd, interest in rearm.items():
-                try:
-                    reregister(fd, fd, interest)
-                except OSError:
-                    pass  # closed under us (unregister will drop it)
-            rearm.clear()
-        if len(fd_to_key) > self._capacity:
-            self._capacity = max(len(fd_to_key), 2 * self._capacity)
-            self._events = mio.Events(self._capacity)
-        events = self._events
-        deadline = monotonic() + wait if wait else None
-        while True:
+        # One call: the GIL released, a signal retried for the time left
+        # (PEP 475) unless its handler raises or closes this selector.
+        got = wait_(wait)
+        results = self._ready
+        ready: List[_Ready] = []
+        mask = _MASK
+        for fd, readiness in got:
             try:
-                poll.poll(events, wait)
-                break
-            except InterruptedError:
-                # PEP 475: the signal's handler has run (had it raised,
-                # that would be the exception here); wait for what is left.
-                if deadline is not None:
-                    wait = max(0.0, math.ceil((deadline - monotonic()) * 1e3) * 1e-3)
-
-        ready: List[Tuple[SelectorKey, int]] = []
-        append = ready.append
-        for ev in events.iter():
-            fd = ev.token()
-            key = fd_to_key.get(fd)
-            if key is None:
+                r = results[fd][mask[readiness]]
+            except KeyError:
                 continue  # unregistered after the wait collected it
-            kev = key.events
-            rearm[fd] = _INTEREST[kev]
-            if kev != _BOTH:
-                # One interest: whatever the event says (data, hangup,
-                # error) maps to it, as EpollSelector maps every epoll
-                # flag but EPOLLIN to EVENT_WRITE and every one but
-                # EPOLLOUT to EVENT_READ, then masks with key.events.
-                append((key, kev))
-                continue
-            mask = 0
-            if ev.is_readable() or ev.is_read_closed() or ev.is_error():
-                mask = EVENT_READ
-            if ev.is_writable() or ev.is_write_closed() or ev.is_error():
-                mask |= EVENT_WRITE
-            if mask:
-                append((key, mask))
+            if r is not None:
+                ready.append(r)
         return ready
+
+    def _pick_wait(self) -> None:
+        """select() waits with Poll.wait while it can return every
+        registered fd, else with _wait_many."""
+        poll = self._poll
+        if poll is None:
+            self._wait = None
+        elif len(self._ready) <= _WAIT_MAX:
+            self._wait = poll.wait
+            self._events = None
+        else:
+            self._wait = self._wait_many
+
+    def _wait_many(self, wait: Optional[float]) -> List[Tuple[int, int]]:
+        """More fds than one Poll.wait returns: Poll.poll into an Events
+        buffer that holds them all (grown as needed, kept while needed)."""
+        poll, n = self._poll, len(self._ready)
+        if poll is None:
+            raise ValueError("I/O operation on closed selector")
+        events = self._events
+        if events is None or events.capacity() < n:
+            events = self._events = mio.Events(max(n, 2 * _WAIT_MAX))
+        poll.poll(events, wait)
+        return [(ev.token(), ev.readiness()) for ev in events]
 
     def close(self) -> None:
         """Close the selector (its epoll fd); idempotent.  Afterwards
         get_map() is None, get_key() raises RuntimeError and select()
         ValueError."""
         self._fd_to_key.clear()
-        self._rearm.clear()
+        self._ready.clear()
+        self._events = None
+        self._wait = None
         self._map = None
         poll, self._poll = self._poll, None
         # The Registry object holds the poll too: both must go.

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""mio.Selector: the level-triggered emulation on edge-triggered mio, and
-what CPython's test_selectors cannot check on a foreign selector.  The
-CPython suites themselves run in .ci/steps/46-cpython-suites.sh."""
+"""mio.Selector: level-triggered through mio.LEVEL registrations and one
+Poll.wait per select() (libmio 1.2), and what CPython's test_selectors
+cannot check on a foreign selector.  The CPython suites themselves run
+in .ci/steps/46-cpython-suites.sh."""
 import asyncio
 import errno
 import os
@@ -50,8 +51,8 @@ class TestSelector(unittest.TestCase):
         a.recv(1)
         self.assertEqual(self.ready(), [(a.fileno(), EVENT_READ)])
         a.recv(1)
-        # Drained between two select()s: not reported (no spurious edge
-        # from the re-arm, which happens after the caller's I/O).
+        # Drained between two select()s: not reported (no spurious
+        # readiness, as a level-triggered selector has none).
         self.assertEqual(self.ready(), [])
         self.assertEqual(self.ready(), [])
         b.send(b"z")
@@ -111,7 +112,7 @@ class TestSelector(unittest.TestCase):
         for _ in range(2):
             self.assertEqual(self.ready(1), [(a.fileno(), EVENT_WRITE)])
 
-    def test_modify_rearms_and_changes(self):
+    def test_modify_changes(self):
         a, b = self.pair()
         self.sel.register(a, EVENT_READ, "d1")
         b.send(b"x")
@@ -145,7 +146,7 @@ class TestSelector(unittest.TestCase):
         self.sel.register(a, EVENT_WRITE)
         self.assertEqual(self.ready(), [(a.fileno(), EVENT_WRITE)])
 
-    def test_unregister_drops_pending_rearm(self):
+    def test_unregister_then_register(self):
         a, b = self.pair()
         self.sel.register(a, EVENT_WRITE)
         self.assertEqual(len(self.sel.select(0)), 1)
@@ -155,8 +156,8 @@ class TestSelector(unittest.TestCase):
         self.assertEqual(self.ready(), [(a.fileno(), EVENT_WRITE)])
 
     def test_closed_fd_after_report(self):
-        # Reported, then closed without unregister: the re-arm must not
-        # raise; unregister still works.
+        # Reported, then closed without unregister: the next select()
+        # must not raise; unregister still works.
         a, b = socket.socketpair()
         self.addCleanup(b.close)
         fd = a.fileno()
@@ -165,6 +166,57 @@ class TestSelector(unittest.TestCase):
         a.close()
         self.sel.select(0)
         self.sel.unregister(fd)
+
+    def test_no_rearm(self):
+        # Level-triggered registrations: select() calls nothing on the
+        # registry (1.1 re-armed every reported fd with reregister, one
+        # epoll_ctl each), and register/modify ask for LEVEL.
+        a, b = self.pair()
+        real = self.sel._registry
+        fake = mock.Mock(wraps=real)
+        self.sel._registry = fake
+        self.sel.register(a, EVENT_READ | EVENT_WRITE)
+        self.assertEqual(fake.register.call_args[0][2],
+                         mio.READABLE | mio.WRITABLE | mio.LEVEL)
+        b.send(b"x")
+        for _ in range(3):
+            self.assertEqual(self.ready(1), [(a.fileno(), EVENT_READ | EVENT_WRITE)])
+        self.sel.modify(a, EVENT_READ)
+        self.assertEqual(fake.reregister.call_args[0][2], mio.READABLE | mio.LEVEL)
+        fake.reset_mock()
+        for _ in range(3):
+            self.assertEqual(self.ready(1), [(a.fileno(), EVENT_READ)])
+        self.assertEqual(fake.mock_calls, [])
+        self.sel._registry = real
+
+    def test_past_one_wait(self):
+        # More fds than one Poll.wait returns: select() waits into an
+        # Events buffer instead, with the same results.  The limit is
+        # lowered so that the test needs few descriptors.
+        import mio.selector as ms
+        n = 40
+        fds = []
+        for _ in range(n):
+            a, b = self.pair()
+            self.sel.register(a, EVENT_READ | EVENT_WRITE)
+            fds.append((a, b))
+        for a, b in fds[::3]:
+            b.send(b"x")
+        want = self.ready()
+        self.assertEqual(len(want), n)
+        self.assertIsNone(self.sel._events)
+        with mock.patch.object(ms, "_WAIT_MAX", 8):
+            a, b = self.pair()
+            self.sel.register(a, EVENT_READ)  # past the limit now
+            self.assertEqual(self.ready(), want)
+            self.assertEqual(self.ready(), want)
+            self.assertGreaterEqual(self.sel._events.capacity(), n + 1)
+            self.sel.unregister(a)
+            self.assertEqual(self.ready(), want)
+            for a, b in fds[:-8]:
+                self.sel.unregister(a)
+            self.assertIsNone(self.sel._events)  # back to Poll.wait
+            self.assertEqual(len(self.ready()), 8)
 
     def test_many_fds_one_select(self):
         # The events buffer grows: every ready fd comes in one select().
