@@ -164,7 +164,8 @@ SIG = re.compile(r"^(\w+)\((.*)\)(?: -> (.+))?$")
 
 def stub_signatures():
     """{(class or '', name): (params text, return text)} from the stub."""
-    tree = ast.parse(open(STUB).read())
+    with open(STUB) as f:
+        tree = ast.parse(f.read())
     out = {}
     # help() spells the stub's private aliases (_InetAddr, ...) out
     alias = {n.target.id: ast.unparse(n.value) for n in tree.body
