@@ -467,3 +467,12 @@ const char *cp_broken(enum cp_msg m)
 	pthread_once(&once, probe_all);
 	return result[m];
 }
+
+int cp_skip(enum cp_msg m, const char *what)
+{
+	const char *why = cp_broken(m);
+	if (why == NULL)
+		return 0;
+	fprintf(stderr, "SKIP: %s: the platform does not carry %s (%s)\n", what, cp_name(m), why);
+	return 1;
+}

@@ -49,4 +49,10 @@ const char *cp_name(enum cp_msg m);
  */
 const char *cp_broken(enum cp_msg m);
 
+/* True where the platform does not carry m, after saying so on stderr
+ * as the suites' in-test skips do ("SKIP: <what>: ...", which the
+ * portability matrix lists): the caller then leaves out `what`, the
+ * part that depends on m, and runs the rest. */
+int cp_skip(enum cp_msg m, const char *what);
+
 #endif
