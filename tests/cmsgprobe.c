@@ -50,7 +50,7 @@
 static const char *const names[CP_COUNT] = {
 	"ip_tos_send",       "ip_tos_recv",       "ipv6_tclass_send", "ipv6_tclass_recv",
 	"ip_pktinfo_send",   "ip_pktinfo_recv",   "ipv6_pktinfo_send", "ipv6_pktinfo_recv",
-	"udp_segment_send",  "udp_gro_recv",
+	"udp_segment_send",  "udp_gro_recv",      "ip_pktinfo_echo",  "ipv6_pktinfo_echo",
 };
 
 const char *cp_name(enum cp_msg m)
@@ -277,9 +277,47 @@ out:
 		close(tx);
 }
 
+/* The answer of a reflector (pktinfo_recv's echo): one datagram from rx
+ * back to `to`, with the packet info received (d, dl) as its source;
+ * broken unless tx gets it from the address written to. */
+static void pktinfo_answer(enum cp_msg m, bool v6, int rx, int tx, const unsigned char *d,
+			   const struct sockaddr_storage *to, socklen_t tl)
+{
+	struct sockaddr_storage from, want;
+	unsigned char buf[16], e[64];
+	size_t el;
+	long n;
+	if (v6) {
+		struct in6_pktinfo got, pi;
+		memcpy(&got, d, sizeof(got));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi6_addr = got.ipi6_addr;
+		pi.ipi6_ifindex = got.ipi6_ifindex;
+		n = send_cm(rx, "a", 1, to, tl, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+	} else {
+		struct in_pktinfo got, pi;
+		memcpy(&got, d, sizeof(got));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = got.ipi_addr;
+		pi.ipi_ifindex = got.ipi_ifindex;
+		n = send_cm(rx, "a", 1, to, tl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+	}
+	if (n < 0) {
+		broken(m, "sendmsg refused the packet info received: %s", strerror((int)-n));
+		return;
+	}
+	if (recv_cm(tx, buf, sizeof(buf), &from, -1, 0, e, &el) != 1)
+		return;
+	want = from;
+	at(&want, v6 ? "::1" : "127.0.0.2");
+	if (memcmp(&want, &from, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
+		broken(m, "the answer did not come from the address written to");
+}
+
 /* Packet info, receive: a wildcard socket learns the address written to
- * (127.0.0.2, ::1) and the interface (lo). */
-static void pktinfo_recv(enum cp_msg m, bool v6)
+ * (127.0.0.2, ::1) and the interface (lo); with echo, it answers with
+ * what it learned instead (pktinfo_answer). */
+static void pktinfo_recv(enum cp_msg m, bool v6, bool echo)
 {
 	struct sockaddr_storage ra, sa, from;
 	socklen_t rl, sl;
@@ -298,6 +336,10 @@ static void pktinfo_recv(enum cp_msg m, bool v6)
 	if (recv_cm(rx, buf, sizeof(buf), &from, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 		    v6 ? IPV6_PKTINFO : IP_PKTINFO, d, &dl) != 1)
 		goto out;
+	if (echo && dl >= (v6 ? sizeof(struct in6_pktinfo) : sizeof(struct in_pktinfo))) {
+		pktinfo_answer(m, v6, rx, tx, d, &from, rl);
+		goto out;
+	}
 	if (v6) {
 		struct in6_pktinfo pi;
 		if (dl < sizeof(pi)) {
@@ -452,10 +494,12 @@ static void probe_all(void)
 	tos_send(CP_IP_TOS_SEND, false, CP_IP_TOS_RECV);
 	tos_recv(CP_IPV6_TCLASS_RECV, true);
 	tos_send(CP_IPV6_TCLASS_SEND, true, CP_IPV6_TCLASS_RECV);
-	pktinfo_recv(CP_IP_PKTINFO_RECV, false);
+	pktinfo_recv(CP_IP_PKTINFO_RECV, false, false);
 	pktinfo_send(CP_IP_PKTINFO_SEND, false);
-	pktinfo_recv(CP_IPV6_PKTINFO_RECV, true);
+	pktinfo_recv(CP_IP_PKTINFO_ECHO, false, true);
+	pktinfo_recv(CP_IPV6_PKTINFO_RECV, true, false);
 	pktinfo_send(CP_IPV6_PKTINFO_SEND, true);
+	pktinfo_recv(CP_IPV6_PKTINFO_ECHO, true, true);
 	segment_send(CP_UDP_SEGMENT_SEND);
 	gro_recv(CP_UDP_GRO_RECV);
 }

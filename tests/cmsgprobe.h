@@ -32,6 +32,11 @@ enum cp_msg {
 	CP_IPV6_PKTINFO_RECV,   /* struct in6_pktinfo from IPV6_RECVPKTINFO */
 	CP_UDP_SEGMENT_SEND,    /* UDP_SEGMENT (a uint16_t) on sendmsg */
 	CP_UDP_GRO_RECV,        /* UDP_GRO (an int) from UDP_GRO */
+	/* Packet info received and sent back as it came, what a reflector
+	 * does (mio_udp_msg(3)'s example): carried where both ways are, and
+	 * where both copy it unconverted (the raw copies cancel out). */
+	CP_IP_PKTINFO_ECHO,
+	CP_IPV6_PKTINFO_ECHO,
 	CP_COUNT
 };
 
