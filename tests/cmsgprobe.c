@@ -196,312 +196,273 @@ static int ival(const unsigned char *d, size_t n)
 
 /* ------------------------------------------------------------------ */
 
+/* One probe's two sockets: rx receives, tx sends (ra, sa their
+ * addresses), both bound by run() for the probe of m. */
+struct pair {
+	enum cp_msg m;
+	bool v6;
+	int rx, tx;
+	struct sockaddr_storage ra, sa;
+	socklen_t rl, sl;
+};
+
+/* Opens rx at rx_at and tx at tx_at, runs probe f on them where both
+ * could be opened (else m stays "carried": nothing could be seen), and
+ * closes them. */
+static void run(void (*f)(struct pair *), enum cp_msg m, bool v6, const char *rx_at,
+		const char *tx_at)
+{
+	struct pair p = { .m = m, .v6 = v6 };
+	p.rx = sock(rx_at, &p.ra, &p.rl);
+	p.tx = sock(tx_at, &p.sa, &p.sl);
+	if (p.rx >= 0 && p.tx >= 0)
+		f(&p);
+	if (p.rx >= 0)
+		close(p.rx);
+	if (p.tx >= 0)
+		close(p.tx);
+}
+
+/* The ECN message's level and type, by family. */
+#define TOS_LEVEL(v6) ((v6) ? IPPROTO_IPV6 : IPPROTO_IP)
+#define TOS_TYPE(v6)  ((v6) ? IPV6_TCLASS : IP_TOS)
+#define TOS_NAME(v6)  ((v6) ? "IPV6_TCLASS" : "IP_TOS")
+
 /* ECN, receive: the sender sets the traffic class with setsockopt, the
  * receiver reads the codepoint off its control message. */
-static void tos_recv(enum cp_msg m, bool v6)
+static void tos_recv(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl;
-	int rx = sock(v6 ? "::1" : "127.0.0.1", &ra, &rl);
-	int tx = sock(v6 ? "::1" : "127.0.0.1", &sa, &sl);
+	struct sockaddr_storage from;
 	unsigned char d[64], buf[16];
 	size_t dl;
-	long n;
-	if (rx < 0 || tx < 0)
-		goto out;
-	if (v6 ? opt(rx, IPPROTO_IPV6, IPV6_RECVTCLASS, 1) || opt(tx, IPPROTO_IPV6, IPV6_TCLASS, 1)
-	       : opt(rx, IPPROTO_IP, IP_RECVTOS, 1) || opt(tx, IPPROTO_IP, IP_TOS, 1))
-		goto out;
-	if (send_cm(tx, "t", 1, &ra, rl, -1, 0, NULL, 0) != 1)
-		goto out;
-	n = recv_cm(rx, buf, sizeof(buf), &from, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-		    v6 ? IPV6_TCLASS : IP_TOS, d, &dl);
-	if (n != 1)
-		goto out;
+	bool v6 = p->v6;
+	if (opt(p->rx, TOS_LEVEL(v6), v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1) ||
+	    opt(p->tx, TOS_LEVEL(v6), TOS_TYPE(v6), 1) ||
+	    send_cm(p->tx, "t", 1, &p->ra, p->rl, -1, 0, NULL, 0) != 1 ||
+	    recv_cm(p->rx, buf, sizeof(buf), &from, TOS_LEVEL(v6), TOS_TYPE(v6), d, &dl) != 1)
+		return;
 	if (dl == 0) {
-		broken(m, "%s: no such message came with the datagram", v6 ? "IPV6_TCLASS" : "IP_TOS");
+		broken(p->m, "%s: no such message came with the datagram", TOS_NAME(v6));
 	} else if (v6) {
 		int v = ival(d, dl);
 		if (dl != sizeof(int) || v != 1)
-			broken(m, "IPV6_TCLASS: %zu bytes, value %d (0x%x), want 1%s", dl, v,
+			broken(p->m, "IPV6_TCLASS: %zu bytes, value %d (0x%x), want 1%s", dl, v,
 			       (unsigned)v, swapped((uint32_t)v, 1, 4));
 	} else if (d[0] != 1) {
-		broken(m, "IP_TOS: value %u, want 1", d[0]);
+		broken(p->m, "IP_TOS: value %u, want 1", d[0]);
 	}
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
 }
 
 /* ECN, send: the codepoint goes as an int control message; the receiver
- * reads it back where its own path is carried. */
-static void tos_send(enum cp_msg m, bool v6, enum cp_msg recv_side)
+ * reads it back where its own path is carried (tos_recv, probed first). */
+static void tos_send(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl;
-	int rx = sock(v6 ? "::1" : "127.0.0.1", &ra, &rl);
-	int tx = sock(v6 ? "::1" : "127.0.0.1", &sa, &sl);
+	struct sockaddr_storage from;
 	unsigned char d[64], buf[16];
 	size_t dl;
-	long n;
+	bool v6 = p->v6;
+	enum cp_msg recv_side = v6 ? CP_IPV6_TCLASS_RECV : CP_IP_TOS_RECV;
 	int tos = 2;  /* ECT(0) */
-	const char *what = v6 ? "IPV6_TCLASS" : "IP_TOS";
-	if (rx < 0 || tx < 0)
-		goto out;
-	if (v6 ? opt(rx, IPPROTO_IPV6, IPV6_RECVTCLASS, 1) : opt(rx, IPPROTO_IP, IP_RECVTOS, 1))
-		goto out;
-	n = send_cm(tx, "t", 1, &ra, rl, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS,
-		    &tos, sizeof(tos));
+	if (opt(p->rx, TOS_LEVEL(v6), v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1))
+		return;
+	long n = send_cm(p->tx, "t", 1, &p->ra, p->rl, TOS_LEVEL(v6), TOS_TYPE(v6), &tos,
+			 sizeof(tos));
 	if (n < 0) {
-		broken(m, "sendmsg refused %s %d: %s (0x%x if byte-swapped, out of range)", what, tos,
-		       strerror((int)-n), swap32((uint32_t)tos));
-		goto out;
+		broken(p->m, "sendmsg refused %s %d: %s (0x%x if byte-swapped, out of range)",
+		       TOS_NAME(v6), tos, strerror((int)-n), swap32((uint32_t)tos));
+		return;
 	}
-	n = recv_cm(rx, buf, sizeof(buf), &from, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
-		    v6 ? IPV6_TCLASS : IP_TOS, d, &dl);
-	if (n != 1 || dl == 0)
-		goto out;
+	if (recv_cm(p->rx, buf, sizeof(buf), &from, TOS_LEVEL(v6), TOS_TYPE(v6), d, &dl) != 1 ||
+	    dl == 0)
+		return;
 	if (result[recv_side] != NULL) {
-		broken(m, "%s sent, but cannot be read back here (%s)", what, cp_name(recv_side));
-		goto out;
+		broken(p->m, "%s sent, but cannot be read back here (%s)", TOS_NAME(v6),
+		       cp_name(recv_side));
+		return;
 	}
 	int got = v6 ? ival(d, dl) & 3 : d[0] & 3;
 	if (got != tos)
-		broken(m, "%s %d sent, codepoint %d received", what, tos, got);
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
+		broken(p->m, "%s %d sent, codepoint %d received", TOS_NAME(v6), tos, got);
+}
+
+/* Whether a datagram came from the loopback address the probes write to
+ * (127.0.0.2, ::1), whatever its port. */
+static bool from_probe_addr(const struct sockaddr_storage *from, bool v6)
+{
+	struct sockaddr_storage want = *from;
+	at(&want, v6 ? "::1" : "127.0.0.2");
+	return memcmp(&want, from, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) == 0;
 }
 
 /* The answer of a reflector (pktinfo_recv's echo): one datagram from rx
- * back to `to`, with the packet info received (d, dl) as its source;
- * broken unless tx gets it from the address written to. */
-static void pktinfo_answer(enum cp_msg m, bool v6, int rx, int tx, const unsigned char *d,
-			   const struct sockaddr_storage *to, socklen_t tl)
+ * back to `to`, with the packet info received (d) as its source; broken
+ * unless tx gets it from the address written to. */
+static void pktinfo_answer(struct pair *p, const unsigned char *d,
+			   const struct sockaddr_storage *to)
 {
-	struct sockaddr_storage from, want;
+	struct sockaddr_storage from;
 	unsigned char buf[16], e[64];
 	size_t el;
 	long n;
-	if (v6) {
+	if (p->v6) {
 		struct in6_pktinfo got, pi;
 		memcpy(&got, d, sizeof(got));
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi6_addr = got.ipi6_addr;
 		pi.ipi6_ifindex = got.ipi6_ifindex;
-		n = send_cm(rx, "a", 1, to, tl, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		n = send_cm(p->rx, "a", 1, to, p->rl, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	} else {
 		struct in_pktinfo got, pi;
 		memcpy(&got, d, sizeof(got));
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi_spec_dst = got.ipi_addr;
 		pi.ipi_ifindex = got.ipi_ifindex;
-		n = send_cm(rx, "a", 1, to, tl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+		n = send_cm(p->rx, "a", 1, to, p->rl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
-	if (n < 0) {
-		broken(m, "sendmsg refused the packet info received: %s", strerror((int)-n));
-		return;
-	}
-	if (recv_cm(tx, buf, sizeof(buf), &from, -1, 0, e, &el) != 1)
-		return;
-	want = from;
-	at(&want, v6 ? "::1" : "127.0.0.2");
-	if (memcmp(&want, &from, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
-		broken(m, "the answer did not come from the address written to");
+	if (n < 0)
+		broken(p->m, "sendmsg refused the packet info received: %s", strerror((int)-n));
+	else if (recv_cm(p->tx, buf, sizeof(buf), &from, -1, 0, e, &el) == 1 &&
+		 !from_probe_addr(&from, p->v6))
+		broken(p->m, "the answer did not come from the address written to");
 }
 
 /* Packet info, receive: a wildcard socket learns the address written to
- * (127.0.0.2, ::1) and the interface (lo); with echo, it answers with
- * what it learned instead (pktinfo_answer). */
-static void pktinfo_recv(enum cp_msg m, bool v6, bool echo)
+ * (127.0.0.2, ::1) and the interface (lo); for the echo probes, it
+ * answers with what it learned instead (pktinfo_answer). */
+static void pktinfo_recv(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl;
-	int rx = sock(v6 ? "::" : "0.0.0.0", &ra, &rl);
-	int tx = sock(v6 ? "::1" : "127.0.0.1", &sa, &sl);
+	struct sockaddr_storage from;
 	unsigned char d[64], buf[16];
 	size_t dl;
 	unsigned lo = if_nametoindex("lo");
-	if (rx < 0 || tx < 0)
-		goto out;
-	if (v6 ? opt(rx, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) : opt(rx, IPPROTO_IP, IP_PKTINFO, 1))
-		goto out;
-	at(&ra, v6 ? "::1" : "127.0.0.2");
-	if (send_cm(tx, "p", 1, &ra, rl, -1, 0, NULL, 0) != 1)
-		goto out;
-	if (recv_cm(rx, buf, sizeof(buf), &from, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+	bool v6 = p->v6;
+	bool echo = p->m == CP_IP_PKTINFO_ECHO || p->m == CP_IPV6_PKTINFO_ECHO;
+	if (v6 ? opt(p->rx, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) : opt(p->rx, IPPROTO_IP, IP_PKTINFO, 1))
+		return;
+	at(&p->ra, v6 ? "::1" : "127.0.0.2");
+	if (send_cm(p->tx, "p", 1, &p->ra, p->rl, -1, 0, NULL, 0) != 1 ||
+	    recv_cm(p->rx, buf, sizeof(buf), &from, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
 		    v6 ? IPV6_PKTINFO : IP_PKTINFO, d, &dl) != 1)
-		goto out;
-	if (echo && dl >= (v6 ? sizeof(struct in6_pktinfo) : sizeof(struct in_pktinfo))) {
-		pktinfo_answer(m, v6, rx, tx, d, &from, rl);
-		goto out;
-	}
-	if (v6) {
+		return;
+	size_t want = v6 ? sizeof(struct in6_pktinfo) : sizeof(struct in_pktinfo);
+	if (dl < want) {
+		broken(p->m, "%s: %zu bytes, want %zu", v6 ? "IPV6_PKTINFO" : "IP_PKTINFO", dl, want);
+	} else if (echo) {
+		pktinfo_answer(p, d, &from);
+	} else if (v6) {
 		struct in6_pktinfo pi;
-		if (dl < sizeof(pi)) {
-			broken(m, "IPV6_PKTINFO: %zu bytes, want %zu", dl, sizeof(pi));
-			goto out;
-		}
 		memcpy(&pi, d, sizeof(pi));
 		if (!IN6_IS_ADDR_LOOPBACK(&pi.ipi6_addr))
-			broken(m, "IPV6_PKTINFO: not the address written to (::1)");
+			broken(p->m, "IPV6_PKTINFO: not the address written to (::1)");
 		else if (lo != 0 && pi.ipi6_ifindex != lo)
-			broken(m, "IPV6_PKTINFO: ifindex %u, lo is %u%s", pi.ipi6_ifindex, lo,
+			broken(p->m, "IPV6_PKTINFO: ifindex %u, lo is %u%s", pi.ipi6_ifindex, lo,
 			       swapped(pi.ipi6_ifindex, lo, 4));
 	} else {
 		struct in_pktinfo pi;
-		if (dl < sizeof(pi)) {
-			broken(m, "IP_PKTINFO: %zu bytes, want %zu", dl, sizeof(pi));
-			goto out;
-		}
 		memcpy(&pi, d, sizeof(pi));
 		if (pi.ipi_addr.s_addr != htonl(0x7f000002))
-			broken(m, "IP_PKTINFO: not the address written to (127.0.0.2)");
+			broken(p->m, "IP_PKTINFO: not the address written to (127.0.0.2)");
 		else if (lo != 0 && (unsigned)pi.ipi_ifindex != lo)
-			broken(m, "IP_PKTINFO: ifindex %d, lo is %u%s", pi.ipi_ifindex, lo,
+			broken(p->m, "IP_PKTINFO: ifindex %d, lo is %u%s", pi.ipi_ifindex, lo,
 			       swapped((uint32_t)pi.ipi_ifindex, lo, 4));
 	}
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
 }
 
 /* Packet info, send: a wildcard socket sends from 127.0.0.2 (or ::1)
  * through lo; the receiver sees that source. */
-static void pktinfo_send(enum cp_msg m, bool v6)
+static void pktinfo_send(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl;
-	int rx = sock(v6 ? "::1" : "127.0.0.1", &ra, &rl);
-	int tx = sock(v6 ? "::" : "0.0.0.0", &sa, &sl);
+	struct sockaddr_storage from;
 	unsigned char d[64], buf[16];
 	size_t dl;
 	unsigned lo = if_nametoindex("lo");
 	long n;
-	if (rx < 0 || tx < 0)
-		goto out;
-	if (v6) {
+	if (p->v6) {
 		struct in6_pktinfo pi;
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi6_addr = in6addr_loopback;
 		pi.ipi6_ifindex = lo;
-		n = send_cm(tx, "p", 1, &ra, rl, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
+		n = send_cm(p->tx, "p", 1, &p->ra, p->rl, IPPROTO_IPV6, IPV6_PKTINFO, &pi, sizeof(pi));
 	} else {
 		struct in_pktinfo pi;
 		memset(&pi, 0, sizeof(pi));
 		pi.ipi_spec_dst.s_addr = htonl(0x7f000002);
 		pi.ipi_ifindex = (int)lo;
-		n = send_cm(tx, "p", 1, &ra, rl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
+		n = send_cm(p->tx, "p", 1, &p->ra, p->rl, IPPROTO_IP, IP_PKTINFO, &pi, sizeof(pi));
 	}
-	if (n < 0) {
-		broken(m, "sendmsg refused %s (ifindex %u, lo): %s (ifindex 0x%x if byte-swapped)",
-		       v6 ? "IPV6_PKTINFO" : "IP_PKTINFO", lo, strerror((int)-n), swap32(lo));
-		goto out;
-	}
-	if (recv_cm(rx, buf, sizeof(buf), &from, -1, 0, d, &dl) != 1)
-		goto out;
-	struct sockaddr_storage want = from;
-	at(&want, v6 ? "::1" : "127.0.0.2");
-	if (memcmp(&want, &from, v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)))
-		broken(m, "%s: the datagram did not come from the source asked for",
-		       v6 ? "IPV6_PKTINFO" : "IP_PKTINFO");
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
+	if (n < 0)
+		broken(p->m, "sendmsg refused %s (ifindex %u, lo): %s (ifindex 0x%x if byte-swapped)",
+		       p->v6 ? "IPV6_PKTINFO" : "IP_PKTINFO", lo, strerror((int)-n), swap32(lo));
+	else if (recv_cm(p->rx, buf, sizeof(buf), &from, -1, 0, d, &dl) == 1 &&
+		 !from_probe_addr(&from, p->v6))
+		broken(p->m, "%s: the datagram did not come from the source asked for",
+		       p->v6 ? "IPV6_PKTINFO" : "IP_PKTINFO");
 }
 
 /* Segmentation, send: 3000 bytes with a segment size of 1000 must come
  * as three datagrams.  Only where the kernel segments (getsockopt
  * UDP_SEGMENT answers); a refusal counts only if the socket option of
  * the same size is taken. */
-static void segment_send(enum cp_msg m)
+static void segment_send(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl, ol = sizeof(int);
-	int rx = sock("127.0.0.1", &ra, &rl);
-	int tx = sock("127.0.0.1", &sa, &sl);
+	struct sockaddr_storage from;
 	static unsigned char buf[3000];
 	unsigned char d[64];
 	size_t dl;
 	int v;
+	socklen_t ol = sizeof(v);
 	uint16_t seg = 1000;
-	long n;
-	if (rx < 0 || tx < 0 || getsockopt(tx, SOL_UDP, UDP_SEGMENT, &v, &ol) < 0)
-		goto out;
-	n = send_cm(tx, buf, sizeof(buf), &ra, rl, SOL_UDP, UDP_SEGMENT, &seg, sizeof(seg));
+	if (getsockopt(p->tx, SOL_UDP, UDP_SEGMENT, &v, &ol) < 0)
+		return;
+	long n = send_cm(p->tx, buf, sizeof(buf), &p->ra, p->rl, SOL_UDP, UDP_SEGMENT, &seg,
+			 sizeof(seg));
 	if (n < 0) {
-		if (opt(tx, SOL_UDP, UDP_SEGMENT, seg) == 0 &&
-		    send_cm(tx, buf, sizeof(buf), &ra, rl, -1, 0, NULL, 0) == (long)sizeof(buf) &&
-		    recv_cm(rx, buf, sizeof(buf), &from, -1, 0, d, &dl) == seg)
-			broken(m, "sendmsg refused UDP_SEGMENT %u: %s; the socket option works",
+		if (opt(p->tx, SOL_UDP, UDP_SEGMENT, seg) == 0 &&
+		    send_cm(p->tx, buf, sizeof(buf), &p->ra, p->rl, -1, 0, NULL, 0) == (long)sizeof(buf) &&
+		    recv_cm(p->rx, buf, sizeof(buf), &from, -1, 0, d, &dl) == seg)
+			broken(p->m, "sendmsg refused UDP_SEGMENT %u: %s; the socket option works",
 			       seg, strerror((int)-n));
-		goto out;
+		return;
 	}
-	n = recv_cm(rx, buf, sizeof(buf), &from, -1, 0, d, &dl);
+	n = recv_cm(p->rx, buf, sizeof(buf), &from, -1, 0, d, &dl);
 	if (n > 0 && n != seg)
-		broken(m, "UDP_SEGMENT %u: 3000 bytes came as a datagram of %ld (segment size %u "
+		broken(p->m, "UDP_SEGMENT %u: 3000 bytes came as a datagram of %ld (segment size %u "
 		       "if byte-swapped)", seg, n, (unsigned)(((seg & 0xff) << 8) | (seg >> 8)));
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
 }
 
 /* Coalescing, receive: a run sent with the socket option UDP_SEGMENT to
  * a UDP_GRO socket comes as one buffer whose message says the stride.
  * Where the kernel does not coalesce, nothing to check. */
-static void gro_recv(enum cp_msg m)
+static void gro_recv(struct pair *p)
 {
-	struct sockaddr_storage ra, sa, from;
-	socklen_t rl, sl;
-	int rx = sock("127.0.0.1", &ra, &rl);
-	int tx = sock("127.0.0.1", &sa, &sl);
+	struct sockaddr_storage from;
 	static unsigned char buf[3000];
 	unsigned char d[64];
 	size_t dl;
-	if (rx < 0 || tx < 0 || opt(rx, SOL_UDP, UDP_GRO, 1) || opt(tx, SOL_UDP, UDP_SEGMENT, 1000))
-		goto out;
-	if (send_cm(tx, buf, sizeof(buf), &ra, rl, -1, 0, NULL, 0) != (long)sizeof(buf))
-		goto out;
-	long n = recv_cm(rx, buf, sizeof(buf), &from, SOL_UDP, UDP_GRO, d, &dl);
-	if (n != (long)sizeof(buf))
-		goto out;  /* not coalesced */
+	if (opt(p->rx, SOL_UDP, UDP_GRO, 1) || opt(p->tx, SOL_UDP, UDP_SEGMENT, 1000) ||
+	    send_cm(p->tx, buf, sizeof(buf), &p->ra, p->rl, -1, 0, NULL, 0) != (long)sizeof(buf) ||
+	    recv_cm(p->rx, buf, sizeof(buf), &from, SOL_UDP, UDP_GRO, d, &dl) != (long)sizeof(buf))
+		return;  /* not coalesced */
 	int v = ival(d, dl);
 	if (dl == 0)
-		broken(m, "UDP_GRO: a coalesced run came without its message");
+		broken(p->m, "UDP_GRO: a coalesced run came without its message");
 	else if (v != 1000)
-		broken(m, "UDP_GRO: stride %d (0x%x), want 1000%s", v, (unsigned)v,
+		broken(p->m, "UDP_GRO: stride %d (0x%x), want 1000%s", v, (unsigned)v,
 		       swapped((uint32_t)v, 1000, 4));
-out:
-	if (rx >= 0)
-		close(rx);
-	if (tx >= 0)
-		close(tx);
 }
 
 static void probe_all(void)
 {
-	tos_recv(CP_IP_TOS_RECV, false);
-	tos_send(CP_IP_TOS_SEND, false, CP_IP_TOS_RECV);
-	tos_recv(CP_IPV6_TCLASS_RECV, true);
-	tos_send(CP_IPV6_TCLASS_SEND, true, CP_IPV6_TCLASS_RECV);
-	pktinfo_recv(CP_IP_PKTINFO_RECV, false, false);
-	pktinfo_send(CP_IP_PKTINFO_SEND, false);
-	pktinfo_recv(CP_IP_PKTINFO_ECHO, false, true);
-	pktinfo_recv(CP_IPV6_PKTINFO_RECV, true, false);
-	pktinfo_send(CP_IPV6_PKTINFO_SEND, true);
-	pktinfo_recv(CP_IPV6_PKTINFO_ECHO, true, true);
-	segment_send(CP_UDP_SEGMENT_SEND);
-	gro_recv(CP_UDP_GRO_RECV);
+	for (int v6 = 0; v6 < 2; v6++) {
+		const char *lo = v6 ? "::1" : "127.0.0.1", *any = v6 ? "::" : "0.0.0.0";
+		run(tos_recv, v6 ? CP_IPV6_TCLASS_RECV : CP_IP_TOS_RECV, v6, lo, lo);
+		run(tos_send, v6 ? CP_IPV6_TCLASS_SEND : CP_IP_TOS_SEND, v6, lo, lo);
+		run(pktinfo_recv, v6 ? CP_IPV6_PKTINFO_RECV : CP_IP_PKTINFO_RECV, v6, any, lo);
+		run(pktinfo_send, v6 ? CP_IPV6_PKTINFO_SEND : CP_IP_PKTINFO_SEND, v6, lo, any);
+		run(pktinfo_recv, v6 ? CP_IPV6_PKTINFO_ECHO : CP_IP_PKTINFO_ECHO, v6, any, lo);
+	}
+	run(segment_send, CP_UDP_SEGMENT_SEND, false, "127.0.0.1", "127.0.0.1");
+	run(gro_recv, CP_UDP_GRO_RECV, false, "127.0.0.1", "127.0.0.1");
 }
 
 const char *cp_broken(enum cp_msg m)
