@@ -59,8 +59,11 @@
 # reads the foreign library with that architecture's objdump (a PATH shim).
 #
 # Zero failures.  Every skipped test is printed with its reason (the end of
-# its log), and every "SKIP: ..." line a Check test printed for a part it
-# could not run here.  Each configuration's wall time is printed, then a
+# its log), and every "SKIP: ..." line a Check test or an example harness
+# (man/, examples/) printed for a part it could not run here: under
+# qemu-user on s390x, the UDP control messages qemu copies unconverted
+# (tests/cmsgprobe.h; aarch64 and i386 carry them all).  Each
+# configuration's wall time is printed, then a
 # table: configuration, automake tests pass/skip/fail, Check checks
 # run/failed, in-test skip notes, seconds.
 #
