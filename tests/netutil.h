@@ -11,6 +11,9 @@
 #define MIO_NETUTIL_H
 
 #include "testutil.h"
+/* cp_skip: the UDP control messages the platform carries (qemu-user
+ * on a big-endian guest does not), for the tests of mio_udp_msg(3). */
+#include "cmsgprobe.h"
 
 #include <pthread.h>
 #include <stdint.h>
