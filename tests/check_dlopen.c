@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "mio.h"
+#include "plaincheck.h"
 
 #if defined(__GLIBC__) && !defined(MIO_TEST_NO_DLVSYM)
 #define HAVE_DLVSYM 1
@@ -67,17 +68,6 @@ static const struct fn target_functions[] = {
 	{ NULL, NULL, NULL }
 };
 
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                   \
-			fputc('\n', stderr);                            \
-			failures++;                                     \
-		}                                                       \
-	} while (0)
 
 /* ------------------------------------------------------------------ */
 /* name@NODE from the ELF tables of the loaded library                 */

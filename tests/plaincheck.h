@@ -1,7 +1,7 @@
 /*
  * plaincheck.h - CHECK() and a monotonic clock for the test programs that
- * are plain C without Check (time64.c, check_raw_time64.c): they must
- * build with a cross compiler and its C library alone.
+ * are plain C without Check (time64.c, check_raw_time64.c, check_dlopen.c):
+ * they must build with a cross compiler and its C library alone.
  *
  * CHECK(cond, fmt, ...) prints the failed condition's place and message
  * and counts it in `failures`; main returns failures != 0.
