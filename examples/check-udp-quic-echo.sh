@@ -34,15 +34,12 @@ if ! command -v "$PYTHON" >/dev/null 2>&1; then
 fi
 export MIO_TESTS_SRCDIR="${srcdir:-.}/../tests"
 exec timeout 300 "$PYTHON" - <<'EOF'
-import os, re, signal, socket, subprocess, sys, threading, time
+import os, socket, subprocess, sys
 sys.dont_write_bytecode = True  # nothing written to the source tree
 sys.path.insert(0, os.environ["MIO_TESTS_SRCDIR"])
 import cmsgprobe as cp
+from udp_peer import Peer, Server  # the client socket and the server process
 
-SOL_UDP, UDP_SEGMENT = 17, 103
-IP_RECVTOS = getattr(socket, "IP_RECVTOS", 13)
-IPV6_RECVTCLASS = getattr(socket, "IPV6_RECVTCLASS", 66)
-IPV6_TCLASS = getattr(socket, "IPV6_TCLASS", 67)
 failures = []
 
 
@@ -56,89 +53,9 @@ def pattern(n, seed):
     return bytes((i * 7 + seed * 13) % 251 for i in range(n))
 
 
-class Server:
-    def __init__(self, argv):
-        self.p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True)
-        self.lines = []
-        self.t = threading.Thread(target=self._read, daemon=True)
-        self.t.start()
-
-    def _read(self):
-        for line in self.p.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, regex, timeout=20):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for line in list(self.lines):
-                m = re.search(regex, line)
-                if m:
-                    return m
-            if self.p.poll() is not None and not self.t.is_alive():
-                break
-            time.sleep(0.02)
-        return None
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.send_signal(signal.SIGTERM)
-        try:
-            rc = self.p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            rc = self.p.wait()
-        self.t.join(timeout=5)
-        return rc
-
-
-class Client:
-    def __init__(self, family, host):
-        self.s = socket.socket(family, socket.SOCK_DGRAM)
-        self.s.bind(("::1" if family == socket.AF_INET6 else "127.0.0.1", 0))
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
-        self.s.settimeout(5)
-        if family == socket.AF_INET:
-            self.s.setsockopt(socket.IPPROTO_IP, IP_RECVTOS, 1)
-        else:
-            self.s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVTCLASS, 1)
-        self.family = family
-        self.sent_ecn = [0, 0, 0, 0]
-
-    def send(self, data, to, ecn=0, segment=0):
-        anc = []
-        if ecn:
-            if self.family == socket.AF_INET:
-                anc.append((socket.IPPROTO_IP, socket.IP_TOS, ecn.to_bytes(4, sys.byteorder)))
-            else:
-                anc.append((socket.IPPROTO_IPV6, IPV6_TCLASS, ecn.to_bytes(4, sys.byteorder)))
-        if segment:
-            anc.append((SOL_UDP, UDP_SEGMENT, segment.to_bytes(2, sys.byteorder)))
-        self.s.sendmsg([data], anc, 0, to)
-        n = (len(data) + segment - 1) // segment if segment else 1
-        self.sent_ecn[ecn] += n
-
-    def recv(self):
-        data, anc, flags, sender = self.s.recvmsg(65536, 256)
-        ecn = None
-        for level, kind, blob in anc:
-            if (level, kind) in ((socket.IPPROTO_IP, socket.IP_TOS),
-                                 (socket.IPPROTO_IPV6, IPV6_TCLASS)):
-                ecn = blob[0] & 3 if len(blob) == 1 else int.from_bytes(blob[:4], sys.byteorder) & 3
-        return data, sender[0], ecn
-
-    def stats(self, to):
-        self.send(b"STATS?", to)
-        for _ in range(50):
-            data, _, _ = self.recv()
-            if data.startswith(b"STATS "):
-                return dict(kv.split("=") for kv in data.decode().split()[1:])
-        return {}
-
-
 def exercise(where, fam):
     srv = Server(["./udp_quic_echo", where])
-    m = srv.wait_for(r"listening on (\S+) \(gso (\d+), gro (\d+)\)")
+    m = srv.find(r"listening on (\S+) \(gso (\d+), gro (\d+)\)")
     if m is None and fam == socket.AF_INET6:
         srv.stop()
         print("note: no IPv6 here: %s" % srv.lines[-3:])
@@ -167,7 +84,7 @@ def exercise(where, fam):
         # The counts, and the run (which they include), need more.
         if not cp.carried("%s: the ECN counts" % name, cp.ecn(v6, False), "udp_gro_recv"):
             counted = False
-        c = Client(cfam, host)
+        c = Peer(v6)
         to = (host, port)
         try:
             # Many datagrams, marked ECT(0), in waves of 100.
@@ -189,7 +106,7 @@ def exercise(where, fam):
             # A segmented run of 20 x 1200.
             if cp.carried("%s: a UDP_SEGMENT run" % name, "udp_gro_recv"):
                 run = pattern(24000, 99)
-                c.send(run, to, ecn=1, segment=1200)
+                c.send(run, to, ecn=1, seg=1200)
                 back = [c.recv()[0] for _ in range(20)]
                 check(back == [run[i:i + 1200] for i in range(0, 24000, 1200)],
                       "%s: a UDP_SEGMENT run of 20 comes back as 20 datagrams" % name)
@@ -201,7 +118,7 @@ def exercise(where, fam):
         except (socket.timeout, OSError) as e:
             check(False, "%s: %r" % (name, e))
         for k in range(4):
-            total_sent[k] += c.sent_ecn[k]
+            total_sent[k] += c.marks[k]
         last = c
     # The server's counts: what every client sent, the STATS? included.
     if not counted:

@@ -16,17 +16,16 @@ as 20 datagrams; every codepoint is counted by the server ("STATS?"),
 and where the kernel coalesces, runs reached it coalesced.  "QUIT!"
 makes it print its counts and exit 0.  Bounded: 5 s per answer, 60 s
 per server."""
-import re
+import os
 import socket
 import subprocess
 import sys
-import threading
-import time
 
-SOL_UDP, UDP_SEGMENT = 17, 103
-IP_RECVTOS = getattr(socket, "IP_RECVTOS", 13)
-IPV6_RECVTCLASS = getattr(socket, "IPV6_RECVTCLASS", 66)
-IPV6_TCLASS = getattr(socket, "IPV6_TCLASS", 67)
+# The Server and Peer every UDP echo check shares (tests/udp_peer.py).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "tests"))
+sys.dont_write_bytecode = True  # nothing written to the source tree
+from udp_peer import Peer, Server  # noqa: E402
+
 failures = []
 
 
@@ -40,79 +39,12 @@ def payload(n, seed):
     return bytes((seed * 31 + i * 11) % 253 for i in range(n))
 
 
-class Peer:
-    """A plain socket that marks what it sends and reads the marks back."""
-
-    def __init__(self, v6):
-        self.fam = socket.AF_INET6 if v6 else socket.AF_INET
-        self.s = socket.socket(self.fam, socket.SOCK_DGRAM)
-        self.s.bind(("::1" if v6 else "127.0.0.1", 0))
-        self.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
-        self.s.settimeout(5)
-        if v6:
-            self.tos = (socket.IPPROTO_IPV6, IPV6_TCLASS)
-            self.s.setsockopt(socket.IPPROTO_IPV6, IPV6_RECVTCLASS, 1)
-        else:
-            self.tos = (socket.IPPROTO_IP, socket.IP_TOS)
-            self.s.setsockopt(socket.IPPROTO_IP, IP_RECVTOS, 1)
-        self.marks = [0, 0, 0, 0]
-
-    def send(self, data, to, ecn=0, seg=0):
-        cmsgs = [self.tos + (ecn.to_bytes(4, sys.byteorder),)] if ecn else []
-        if seg:
-            cmsgs.append((SOL_UDP, UDP_SEGMENT, seg.to_bytes(2, sys.byteorder)))
-        self.s.sendmsg([data], cmsgs, 0, to)
-        self.marks[ecn] += -(-len(data) // seg) if seg else 1
-
-    def recv(self):
-        """(data, sender host, codepoint); skips the echoes of queries."""
-        while True:
-            data, cmsgs, _, sender = self.s.recvmsg(65536, 128)
-            if data not in (b"STATS?", b"QUIT!"):
-                break
-        ecn = None
-        for level, kind, blob in cmsgs:
-            if (level, kind) == self.tos:
-                ecn = blob[0] & 3
-        return data, sender[0], ecn
-
-
-class Server:
-    def __init__(self, argv):
-        self.p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.lines = []
-        self.t = threading.Thread(target=lambda: self.lines.extend(l.rstrip("\n") for l in self.p.stdout),
-                                  daemon=True)
-        self.t.start()
-
-    def find(self, regex, timeout=20):
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            for line in list(self.lines):
-                m = re.search(regex, line)
-                if m:
-                    return m
-            if self.p.poll() is not None and not self.t.is_alive():
-                return None
-            time.sleep(0.02)
-        return None
-
-    def wait(self):
-        try:
-            return self.p.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            return self.p.wait()
-        finally:
-            self.t.join(timeout=5)
-
-
 def run(cmd, where, v6):
     srv = Server(cmd + [where])
     m = srv.find(r"listening on \S+:(\d+) \(gso (\d+), gro (\d+)\)")
     if m is None:
         srv.p.kill()
-        srv.wait()
+        srv.stop(term=False)
         check(False, "%s: starts on %s: %s" % (cmd[-1], where, srv.lines[-5:]))
         return
     port, gso, gro = (int(g) for g in m.groups())
@@ -122,7 +54,7 @@ def run(cmd, where, v6):
     total = [0, 0, 0, 0]
     last = None
     for host, six in hosts:
-        c = Peer(six)
+        c = Peer(six, skip=(b"STATS?", b"QUIT!"))
         to = (host, port)
         what = "%s, to %s" % (name, host)
         try:
@@ -156,14 +88,8 @@ def run(cmd, where, v6):
         last = (c, to)
     c, to = last
     try:
-        c.send(b"STATS?", to)
-        total[0] += 1
-        c.s.settimeout(5)
-        while True:
-            data, _, _, _ = c.s.recvmsg(65536, 128)
-            if data.startswith(b"STATS "):
-                break
-        st = dict(kv.split("=") for kv in data.decode().split()[1:])
+        st = c.stats(to)
+        total[0] += 1   # the STATS? query, after the sum above
         seen = [int(st[k]) for k in ("not_ect", "ect1", "ect0", "ce")]
         check(seen == total, "%s: codepoints counted %s, sent %s" % (name, seen, total))
         check(int(st["sends"]) < int(st["records"]),
@@ -174,7 +100,7 @@ def run(cmd, where, v6):
     except (OSError, KeyError, ValueError) as e:
         check(False, "%s: stats: %r" % (name, e))
         srv.p.kill()
-    rc = srv.wait()
+    rc = srv.stop(term=False)
     check(rc == 0 and any(l.startswith("shutting down: STATS") for l in srv.lines),
           "%s: QUIT!: exit %s, counts printed" % (name, rc))
 
