@@ -295,6 +295,21 @@ HOSTILE = st.sampled_from([
 ])
 
 
+def tame(o, name, args):
+    """The sweep's safe variant of some calls' arguments, as test_random.lua's
+    tame(): it is for the binding's conversions, not for waiting.  A wait
+    with no limit and nothing ready waits for ever, as it should; here
+    every wait gets one (test_wait.py and the model's rules test the
+    unlimited wait)."""
+    if isinstance(o, mio.Poll) and name in ("wait", "poll"):
+        k = 0 if name == "wait" else 1   # the timeout's position
+        args += [0] * (k + 1 - len(args))
+        if args[k] is None:
+            args[k] = 0
+        elif type(args[k]) in (int, float) and 0 < args[k] <= 2147483:
+            args[k] = 0.001
+
+
 def sweep_objects(tmp, i):
     """One of each class, some made by __new__ alone or from_fd."""
     p = mio.Poll()
@@ -1503,16 +1518,7 @@ class MioMachine(RuleBasedStateMachine):
                 name = data.draw(st.sampled_from(names), label="method")
                 nargs = data.draw(st.integers(0, 4), label="nargs")
                 args = [data.draw(HOSTILE, label="arg")(objs) for _ in range(nargs)]
-                if isinstance(o, mio.Poll) and name in ("wait", "poll"):
-                    # No limit and nothing ready waits for ever, as it
-                    # should: every wait here gets one (test_wait.py and
-                    # the model's own rules test the unlimited wait).
-                    k = 0 if name == "wait" else 1
-                    args += [0] * (k + 1 - len(args))
-                    if args[k] is None:
-                        args[k] = 0
-                    elif type(args[k]) in (int, float) and 0 < args[k] <= 2147483:
-                        args[k] = 0.001     # as test_random.lua's tame()
+                tame(o, name, args)
                 r = call(getattr(o, name), *args)
                 if name == "set_nonblocking":
                     # A blocking pipe end's read would wait for ever here
