@@ -31,68 +31,18 @@ mio documents both languages, man 3 mio_poll and the other pages each
 call.  The classes come from the C extension mio._mio (private: import
 them from mio).
 """
-from ._mio import (
-    AIO,
-    ECN_CE,
-    ECN_ECT0,
-    ECN_ECT1,
-    ECN_NOT_ECT,
-    EVENT_AIO,
-    EVENT_ERROR,
-    EVENT_LIO,
-    EVENT_PRIORITY,
-    EVENT_READ_CLOSED,
-    EVENT_READABLE,
-    EVENT_WRITABLE,
-    EVENT_WRITE_CLOSED,
-    LEVEL,
-    LIO,
-    PRIORITY,
-    READABLE,
-    SHUT_RD,
-    SHUT_RDWR,
-    SHUT_WR,
-    UDP_MAX_SEGMENTS,
-    UDP_MSG_TRUNC,
-    UDP_MSGS_MAX,
-    WRITABLE,
-    Event,
-    Events,
-    Poll,
-    Receiver,
-    Registry,
-    Sender,
-    TcpListener,
-    TcpSocket,
-    TcpStream,
-    UdpSocket,
-    UnixDatagram,
-    UnixListener,
-    UnixStream,
-    Waker,
-    addr_format,
-    addr_parse,
-    backend,
-    pipe,
-    version,
-)
+# Every public name of the extension: its __all__, which SWIG writes from
+# mio.i, so a name added there needs no line here (the stub,
+# __init__.pyi, lists them for type checkers; test_package.py checks the
+# two agree).
+from . import _mio
+from ._mio import *  # noqa: F401,F403
 
 # The version of this package (tests/test_package.py checks it against
 # configure's); version() is that of the libmio.so loaded at run time.
 __version__ = "1.2.0"
 
-__all__ = [
-    "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
-    "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
-    "SHUT_RDWR", "SHUT_WR", "WRITABLE",
-    "ECN_CE", "ECN_ECT0", "ECN_ECT1", "ECN_NOT_ECT", "UDP_MAX_SEGMENTS",
-    "UDP_MSG_TRUNC", "UDP_MSGS_MAX",
-    "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
-    "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",
-    "UnixListener", "UnixStream", "Waker",
-    "addr_format", "addr_parse", "backend", "pipe", "version",
-]
+__all__ = sorted([*_mio.__all__, "Selector"])
 
 
 def __getattr__(name: str) -> object:

@@ -52,16 +52,15 @@ _UdpItem: TypeAlias = (
 
 __version__: str
 __all__ = [
-    "AIO", "EVENT_AIO", "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY",
-    "EVENT_READ_CLOSED", "EVENT_READABLE", "EVENT_WRITABLE",
-    "EVENT_WRITE_CLOSED", "LEVEL", "LIO", "PRIORITY", "READABLE", "SHUT_RD",
-    "SHUT_RDWR", "SHUT_WR", "WRITABLE",
-    "ECN_CE", "ECN_ECT0", "ECN_ECT1", "ECN_NOT_ECT", "UDP_MAX_SEGMENTS",
-    "UDP_MSG_TRUNC", "UDP_MSGS_MAX",
-    "Event", "Events", "Poll", "Receiver", "Registry", "Selector", "Sender",
-    "TcpListener", "TcpSocket", "TcpStream", "UdpSocket", "UnixDatagram",
-    "UnixListener", "UnixStream", "Waker",
-    "addr_format", "addr_parse", "backend", "pipe", "version",
+    "AIO", "ECN_CE", "ECN_ECT0", "ECN_ECT1", "ECN_NOT_ECT", "EVENT_AIO",
+    "EVENT_ERROR", "EVENT_LIO", "EVENT_PRIORITY", "EVENT_READABLE",
+    "EVENT_READ_CLOSED", "EVENT_WRITABLE", "EVENT_WRITE_CLOSED", "Event",
+    "Events", "LEVEL", "LIO", "PRIORITY", "Poll", "READABLE", "Receiver",
+    "Registry", "SHUT_RD", "SHUT_RDWR", "SHUT_WR", "Selector", "Sender",
+    "TcpListener", "TcpSocket", "TcpStream", "UDP_MAX_SEGMENTS",
+    "UDP_MSGS_MAX", "UDP_MSG_TRUNC", "UdpSocket", "UnixDatagram",
+    "UnixListener", "UnixStream", "WRITABLE", "Waker", "addr_format",
+    "addr_parse", "backend", "pipe", "version",
 ]
 
 READABLE: int
