@@ -277,6 +277,32 @@ static mio_b_pair_pipe mio_b_pipe(void)
  * make an object with no handle (mio.Registry() dereferenced NULL). */
 %nodefaultctor;
 
+/* The accessors of Events and Event cannot fail (a closed object is
+ * the self typemap's EBADF, raised before the body): they skip
+ * %exception's reset and test of the thread-local mio_b_err, a
+ * __tls_get_addr call in the module on every call of the loop
+ * (Event.token, is_readable, events:token, events:readiness,
+ * len(events), ...).  Here, before mio_wait.i and mio_python_extra.i
+ * declare some of them. */
+%noexception mio_b_events::capacity;
+%noexception mio_b_events::len;
+%noexception mio_b_events::is_empty;
+%noexception mio_b_events::clear;
+%noexception mio_b_events::token;
+%noexception mio_b_events::readiness;
+%noexception mio_b_events::__len__;
+%noexception mio_b_events::__bool__;
+%noexception mio_b_event::token;
+%noexception mio_b_event::is_readable;
+%noexception mio_b_event::is_writable;
+%noexception mio_b_event::is_error;
+%noexception mio_b_event::is_read_closed;
+%noexception mio_b_event::is_write_closed;
+%noexception mio_b_event::is_priority;
+%noexception mio_b_event::is_aio;
+%noexception mio_b_event::is_lio;
+%noexception mio_b_event::readiness;
+
 /* Poll.wait, events:token/readiness, LEVEL: their C comes before the
  * classes' (SWIG writes a class's %extend code where the class is). */
 %include "mio_wait.i"
