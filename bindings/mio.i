@@ -1102,26 +1102,20 @@ MIO_B_COMMON(pipe_receiver)
 
 /* set_nonblocking(false): reads and writes on this end may block; see
  * MIO_B_MAYBLOCK and mio(7), "Blocking pipes". */
-%extend mio_b_pipe_sender {
+%define MIO_B_SET_NONBLOCKING(T)
+%extend mio_b_##T {
 	mio_b_ok set_nonblocking(bool on)
 	{
 		MIO_B_H($self, -1);
-		int rc = mio_pipe_sender_set_nonblocking($self->h, on);
+		int rc = mio_##T##_set_nonblocking($self->h, on);
 		if (rc == 0)
 			$self->blocking = !on;
 		return (int)mio_b_set(rc);
 	}
 }
-%extend mio_b_pipe_receiver {
-	mio_b_ok set_nonblocking(bool on)
-	{
-		MIO_B_H($self, -1);
-		int rc = mio_pipe_receiver_set_nonblocking($self->h, on);
-		if (rc == 0)
-			$self->blocking = !on;
-		return (int)mio_b_set(rc);
-	}
-}
+%enddef
+MIO_B_SET_NONBLOCKING(pipe_sender)
+MIO_B_SET_NONBLOCKING(pipe_receiver)
 
 #ifdef SWIGPYTHON
 %include "mio_python_extra.i"
