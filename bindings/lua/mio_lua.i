@@ -651,24 +651,19 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 }
 %}
 %typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
-%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+%define MIO_B_LUA_SECONDS_IN(NAME, MAX)
+%typemap(in) const struct timespec *NAME (struct timespec ts) {
 	if (lua_isnoneornil(L, $input)) {
 		$1 = NULL;
 	} else {
-		if (mio_b_lua_seconds(L, $input, MIO_B_WAIT_MAX, &ts, "$symname", $argnum) < 0)
+		if (mio_b_lua_seconds(L, $input, MAX, &ts, "$symname", $argnum) < 0)
 			SWIG_fail;
 		$1 = &ts;
 	}
 }
-%typemap(in) const struct timespec *DURATION (struct timespec ts) {
-	if (lua_isnoneornil(L, $input)) {
-		$1 = NULL;
-	} else {
-		if (mio_b_lua_seconds(L, $input, MIO_B_DURATION_MAX, &ts, "$symname", $argnum) < 0)
-			SWIG_fail;
-		$1 = &ts;
-	}
-}
+%enddef
+MIO_B_LUA_SECONDS_IN(TIMEOUT, MIO_B_WAIT_MAX)
+MIO_B_LUA_SECONDS_IN(DURATION, MIO_B_DURATION_MAX)
 
 /* ---- addresses and data ------------------------------------------- */
 

@@ -493,24 +493,19 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
  * off); both seconds, through mio_b_seconds (NaN, negative: ValueError;
  * above the maximum, inf too: OverflowError). */
 %typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
-%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+%define MIO_B_PY_SECONDS_IN(NAME, MAX)
+%typemap(in) const struct timespec *NAME (struct timespec ts) {
 	if ($input == Py_None) {
 		$1 = NULL;
 	} else {
-		if (mio_b_py_seconds($input, MIO_B_WAIT_MAX, &ts) < 0)
+		if (mio_b_py_seconds($input, MAX, &ts) < 0)
 			SWIG_fail;
 		$1 = &ts;
 	}
 }
-%typemap(in) const struct timespec *DURATION (struct timespec ts) {
-	if ($input == Py_None) {
-		$1 = NULL;
-	} else {
-		if (mio_b_py_seconds($input, MIO_B_DURATION_MAX, &ts) < 0)
-			SWIG_fail;
-		$1 = &ts;
-	}
-}
+%enddef
+MIO_B_PY_SECONDS_IN(TIMEOUT, MIO_B_WAIT_MAX)
+MIO_B_PY_SECONDS_IN(DURATION, MIO_B_DURATION_MAX)
 
 %typemap(in) (const struct sockaddr *ADDR, socklen_t ADDRLEN) (struct sockaddr_storage ss, socklen_t sslen) {
 	if (mio_b_py_sockaddr($input, &ss, &sslen) < 0)
