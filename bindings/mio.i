@@ -277,6 +277,32 @@ static mio_b_pair_pipe mio_b_pipe(void)
  * make an object with no handle (mio.Registry() dereferenced NULL). */
 %nodefaultctor;
 
+/* The accessors of Events and Event cannot fail (a closed object is
+ * the self typemap's EBADF, raised before the body): they skip
+ * %exception's reset and test of the thread-local mio_b_err, a
+ * __tls_get_addr call in the module on every call of the loop
+ * (Event.token, is_readable, events:token, events:readiness,
+ * len(events), ...).  Here, before mio_wait.i and mio_python_extra.i
+ * declare some of them. */
+%noexception mio_b_events::capacity;
+%noexception mio_b_events::len;
+%noexception mio_b_events::is_empty;
+%noexception mio_b_events::clear;
+%noexception mio_b_events::token;
+%noexception mio_b_events::readiness;
+%noexception mio_b_events::__len__;
+%noexception mio_b_events::__bool__;
+%noexception mio_b_event::token;
+%noexception mio_b_event::is_readable;
+%noexception mio_b_event::is_writable;
+%noexception mio_b_event::is_error;
+%noexception mio_b_event::is_read_closed;
+%noexception mio_b_event::is_write_closed;
+%noexception mio_b_event::is_priority;
+%noexception mio_b_event::is_aio;
+%noexception mio_b_event::is_lio;
+%noexception mio_b_event::readiness;
+
 /* Poll.wait, events:token/readiness, LEVEL: their C comes before the
  * classes' (SWIG writes a class's %extend code where the class is). */
 %include "mio_wait.i"
@@ -1076,26 +1102,20 @@ MIO_B_COMMON(pipe_receiver)
 
 /* set_nonblocking(false): reads and writes on this end may block; see
  * MIO_B_MAYBLOCK and mio(7), "Blocking pipes". */
-%extend mio_b_pipe_sender {
+%define MIO_B_SET_NONBLOCKING(T)
+%extend mio_b_##T {
 	mio_b_ok set_nonblocking(bool on)
 	{
 		MIO_B_H($self, -1);
-		int rc = mio_pipe_sender_set_nonblocking($self->h, on);
+		int rc = mio_##T##_set_nonblocking($self->h, on);
 		if (rc == 0)
 			$self->blocking = !on;
 		return (int)mio_b_set(rc);
 	}
 }
-%extend mio_b_pipe_receiver {
-	mio_b_ok set_nonblocking(bool on)
-	{
-		MIO_B_H($self, -1);
-		int rc = mio_pipe_receiver_set_nonblocking($self->h, on);
-		if (rc == 0)
-			$self->blocking = !on;
-		return (int)mio_b_set(rc);
-	}
-}
+%enddef
+MIO_B_SET_NONBLOCKING(pipe_sender)
+MIO_B_SET_NONBLOCKING(pipe_receiver)
 
 #ifdef SWIGPYTHON
 %include "mio_python_extra.i"

@@ -277,6 +277,15 @@ static void mio_b_lua_check_ctors(lua_State *L, int module)
  * userdata, so a foreign one (io.stdout) made it read a FILE * as a
  * swig_type_info and crash. */
 static const char mio_b_lua_typekey;
+/* The same swig_type_info again under an integer key, for the check on
+ * every object argument (mio_b_lua_object): a pointer key is looked up
+ * by its address, hashed, then a walk along the metatable's chain (about
+ * 100 instructions, more or fewer as the linker moves the key: a
+ * rebuild moved lua-token-w1 by 1.4%); an integer is not hashed by
+ * address.  Only a comparison with the expected type reads this slot, so
+ * a foreign metatable with something at [1] is just not ours; the error
+ * paths, which dereference what they find, keep the private key. */
+#define MIO_B_LUA_TYPESLOT 1
 
 /* The object at idx if it is a live-or-dead instance of class ty: 1 with
  * *ptr its pointer (NULL once destroyed; ptr NULL: not wanted), 0 if it
@@ -285,7 +294,7 @@ static int mio_b_lua_object(lua_State *L, int idx, swig_type_info *ty, void **pt
 {
 	if (lua_type(L, idx) != LUA_TUSERDATA || !lua_getmetatable(L, idx))
 		return 0;
-	int ok = lua_rawgetp(L, -1, &mio_b_lua_typekey) == LUA_TLIGHTUSERDATA &&
+	int ok = lua_rawgeti(L, -1, MIO_B_LUA_TYPESLOT) == LUA_TLIGHTUSERDATA &&
 		 lua_touserdata(L, -1) == (void *)ty;
 	lua_pop(L, 2);
 	if (ok && ptr != NULL)
@@ -396,6 +405,8 @@ static void mio_b_lua_fast_index(lua_State *L)
 		}
 		lua_pushlightuserdata(L, swig_types[i]);
 		lua_rawsetp(L, -2, &mio_b_lua_typekey);
+		lua_pushlightuserdata(L, swig_types[i]);
+		lua_rawseti(L, -2, MIO_B_LUA_TYPESLOT);
 		int plain = (clss->attributes == NULL || clss->attributes[0].name == NULL) &&
 			    (clss->bases == NULL || clss->bases[0] == NULL);
 		lua_pushstring(L, ".fn");
@@ -651,24 +662,19 @@ static int mio_b_lua_seconds(lua_State *L, int idx, double max, struct timespec 
 }
 %}
 %typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
-%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+%define MIO_B_LUA_SECONDS_IN(NAME, MAX)
+%typemap(in) const struct timespec *NAME (struct timespec ts) {
 	if (lua_isnoneornil(L, $input)) {
 		$1 = NULL;
 	} else {
-		if (mio_b_lua_seconds(L, $input, MIO_B_WAIT_MAX, &ts, "$symname", $argnum) < 0)
+		if (mio_b_lua_seconds(L, $input, MAX, &ts, "$symname", $argnum) < 0)
 			SWIG_fail;
 		$1 = &ts;
 	}
 }
-%typemap(in) const struct timespec *DURATION (struct timespec ts) {
-	if (lua_isnoneornil(L, $input)) {
-		$1 = NULL;
-	} else {
-		if (mio_b_lua_seconds(L, $input, MIO_B_DURATION_MAX, &ts, "$symname", $argnum) < 0)
-			SWIG_fail;
-		$1 = &ts;
-	}
-}
+%enddef
+MIO_B_LUA_SECONDS_IN(TIMEOUT, MIO_B_WAIT_MAX)
+MIO_B_LUA_SECONDS_IN(DURATION, MIO_B_DURATION_MAX)
 
 /* ---- addresses and data ------------------------------------------- */
 

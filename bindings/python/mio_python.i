@@ -493,24 +493,19 @@ static int mio_b_py_iov(PyObject *seq, int flags, struct iovec **iov, Py_buffer 
  * off); both seconds, through mio_b_seconds (NaN, negative: ValueError;
  * above the maximum, inf too: OverflowError). */
 %typemap(default) const struct timespec *TIMEOUT, const struct timespec *DURATION "$1 = NULL;"
-%typemap(in) const struct timespec *TIMEOUT (struct timespec ts) {
+%define MIO_B_PY_SECONDS_IN(NAME, MAX)
+%typemap(in) const struct timespec *NAME (struct timespec ts) {
 	if ($input == Py_None) {
 		$1 = NULL;
 	} else {
-		if (mio_b_py_seconds($input, MIO_B_WAIT_MAX, &ts) < 0)
+		if (mio_b_py_seconds($input, MAX, &ts) < 0)
 			SWIG_fail;
 		$1 = &ts;
 	}
 }
-%typemap(in) const struct timespec *DURATION (struct timespec ts) {
-	if ($input == Py_None) {
-		$1 = NULL;
-	} else {
-		if (mio_b_py_seconds($input, MIO_B_DURATION_MAX, &ts) < 0)
-			SWIG_fail;
-		$1 = &ts;
-	}
-}
+%enddef
+MIO_B_PY_SECONDS_IN(TIMEOUT, MIO_B_WAIT_MAX)
+MIO_B_PY_SECONDS_IN(DURATION, MIO_B_DURATION_MAX)
 
 %typemap(in) (const struct sockaddr *ADDR, socklen_t ADDRLEN) (struct sockaddr_storage ss, socklen_t sslen) {
 	if (mio_b_py_sockaddr($input, &ss, &sslen) < 0)
@@ -710,13 +705,30 @@ MIO_B_PY_REPR(pipe_receiver)
  * each class keeps the methods mio.i gives it, the ones it gets from
  * object, and __new__/__init__ only where it has a constructor (Poll,
  * Events, Waker; __new__ alone gives an object every method of which
- * fails EBADF).  tests/test_surface.py holds the result to mio(7).
+ * fails EBADF), and none of the C-only methods (mio_b_py_delinternal).
+ * tests/test_surface.py holds the result to mio(7).
  */
 #undef SWIG_init
 #define SWIG_init mio_b_py_swig_init
 #undef SWIGEXPORT
 #define SWIGEXPORT
 PyObject *mio_b_py_swig_init(void);
+
+/* The methods the interface declares for C's use only: a name ending in
+ * one underscore (not a dunder), such as wait_o_, the METH_O wrapper a
+ * fast path calls (mio_python_wait.i).  The seal takes them out of every
+ * class, so a fast path needs no code of its own to hide one
+ * (mio_b_py_deldict, called next, tells the type of the change). */
+static int mio_b_py_delinternal(PyTypeObject *t)
+{
+	for (PyMethodDef *m = t->tp_methods; m != NULL && m->ml_name != NULL; m++) {
+		size_t n = strlen(m->ml_name);
+		if (n > 1 && m->ml_name[n - 1] == '_' && m->ml_name[n - 2] != '_' &&
+		    PyDict_DelItemString(t->tp_dict, m->ml_name) < 0)
+			return -1;
+	}
+	return 0;
+}
 
 static int mio_b_py_deldict(PyTypeObject *t, const char *const *names)
 {
@@ -766,7 +778,7 @@ static int mio_b_py_seal(void)
 #ifdef Py_TPFLAGS_IMMUTABLETYPE
 		t->tp_flags |= Py_TPFLAGS_IMMUTABLETYPE;
 #endif
-		if (mio_b_py_deldict(t, class_junk) < 0)
+		if (mio_b_py_delinternal(t) < 0 || mio_b_py_deldict(t, class_junk) < 0)
 			return -1;
 		if (t->tp_init == SwigPyBuiltin_BadInit) {
 			t->tp_new = NULL;   /* X() and X.__new__(X): TypeError */

@@ -12,7 +12,8 @@
  * METH_O wrapper SWIG makes for wait_o_ (one required argument), and
  * any other call to the full wrapper; both are SWIG's, with the module's
  * typemaps, so every argument is converted exactly as Poll.poll's.
- * wait_o_ is then taken out of the class: scripts never see it.
+ * Scripts never see wait_o_: mio_python.i's seal takes every C-only
+ * method (a name ending in one underscore) out of the classes.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -90,8 +91,9 @@ static PyMethodDef mio_b_py_wait_def = {
 	"wait", (PyCFunction)(void (*)(void))mio_b_py_wait_fast, METH_FASTCALL, NULL
 };
 
-/* Poll.wait becomes mio_b_py_wait_fast, with SWIG's description; wait_o_
- * goes.  0, or -1 with an exception set. */
+/* Poll.wait becomes mio_b_py_wait_fast, with SWIG's description (the
+ * seal, which runs after, removes wait_o_).  0, or -1 with an exception
+ * set. */
 static int mio_b_py_wait_install(void)
 {
 	PyTypeObject *t = mio_b_py_type(SWIGTYPE_p_mio_b_poll);
@@ -106,7 +108,7 @@ static int mio_b_py_wait_install(void)
 		return -1;
 	int rc = PyDict_SetItemString(t->tp_dict, "wait", fast);
 	Py_DECREF(fast);
-	if (rc < 0 || PyDict_DelItemString(t->tp_dict, "wait_o_") < 0)
+	if (rc < 0)
 		return -1;
 	PyType_Modified(t);
 	return 0;
