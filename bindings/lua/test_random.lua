@@ -1251,7 +1251,9 @@ local function tame(what, name, args, nargs)
 		if C.isint(args[1]) and args[1] >= 0 and args[1] < 2 ^ 31 then args[1] = 2 ^ 31 - 1 end
 	elseif name == "bind" and what:match("^Unix") then
 		-- a relative Unix path would make a file in the current directory
+		-- (a number too: Lua converts it to the path "7", "inf", ...)
 		for i = 1, nargs do
+			if type(args[i]) == "number" then args[i] = tostring(args[i]) end
 			local c = type(args[i]) == "string" and args[i]:sub(1, 1)
 			if c and c ~= "" and c ~= "/" and c ~= "\0" then args[i] = "\0" .. args[i] end
 		end
